@@ -1,0 +1,100 @@
+"""Text normalisation shared by search, validation and import: simplified script, pinyin,
+phones in E.164. Plain Python, no Django."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import phonenumbers
+from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
+
+_t2s = OpenCC("t2s")
+_SPACE_PUNCT = re.compile(r"[\s\-_.,，。·・'\"()（）/\\]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+@lru_cache(maxsize=65536)
+def simplify(text: str) -> str:
+    """Full-width → half-width (NFKC), traditional → simplified, lower case."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if has_han(text):
+        text = _t2s.convert(text)
+    return text.lower().strip()
+
+
+def compact(text: str) -> str:
+    return _SPACE_PUNCT.sub("", simplify(text))
+
+
+@lru_cache(maxsize=65536)
+def pinyin_forms(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) of the Han characters in ``text``, toneless, no spaces."""
+    simple = compact(text)
+    if not has_han(simple):
+        return "", ""
+    syllables = [s for s in lazy_pinyin(simple, errors="ignore") if s.strip()]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def name_keys(*names: str) -> set[str]:
+    """Every form a user may type to find this name: simplified, pinyin, initials, and for
+    Latin names the tokens in any order (``Wei Zhang`` / ``Zhang Wei``)."""
+    keys: set[str] = set()
+    for name in names:
+        if not name:
+            continue
+        base = compact(name)
+        if base:
+            keys.add(base)
+        full, initials = pinyin_forms(name)
+        if full:
+            keys.add(full)
+            keys.add(initials)
+        tokens = [t for t in re.split(r"\s+", simplify(name)) if t and not has_han(t)]
+        if len(tokens) > 1:
+            keys.add("".join(reversed(tokens)))
+            keys.update(t for t in tokens if len(t) > 1)
+    return {k[:190] for k in keys if k}
+
+
+def phone_e164(raw: str, region: str = "CN") -> str | None:
+    """E.164 form of a phone number in any common format, or None if it is not valid."""
+    if not raw or not raw.strip():
+        return None
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_display(e164: str, region: str = "CN") -> str:
+    """Local format for numbers of the home region, international for the rest."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, region)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def national_digits(e164: str) -> str:
+    try:
+        return str(phonenumbers.parse(e164, None).national_number)
+    except phonenumbers.NumberParseException:
+        return re.sub(r"\D", "", e164)

@@ -1,0 +1,161 @@
+"""Entry forms (G1): the shared validators, choice lists, pre-filled dates, allowed ranges;
+errors are shown next to the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kehu.core import validators
+from kehu.core.models import Partner
+from kehu.core.text import phone_display
+from kehu.customers.models import Customer, Interaction, Relation, Tag
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CustomerForm(forms.ModelForm):
+    tag_names = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Comma-separated, e.g. VIP, golf")
+    )
+    aliases_text = forms.CharField(
+        label=_("Alternative names"),
+        required=False,
+        help_text=_("Other script, pinyin or English names, comma-separated"),
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "kind",
+            "name",
+            "name_en",
+            "phone",
+            "email",
+            "province",
+            "city",
+            "district",
+            "address",
+            "postcode",
+            "trade_area",
+            "birthday",
+            "gender",
+            "age_band",
+            "income_band",
+            "household_size",
+            "id_number",
+            "industry",
+            "employees",
+            "source",
+            "acquired_on",
+            "partner",
+            "notes",
+        ]
+        widgets = {
+            "birthday": DATE_INPUT,
+            "acquired_on": DATE_INPUT,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.filter(is_active=True)
+        if not self.instance.pk:
+            self.initial.setdefault("acquired_on", timezone.localdate())
+        else:
+            self.initial["tag_names"] = ", ".join(self.instance.tags.values_list("name", flat=True))
+            self.initial["aliases_text"] = ", ".join(str(a) for a in self.instance.aliases)
+            if self.instance.phone:
+                self.initial["phone"] = phone_display(self.instance.phone)
+
+    def clean_phone(self) -> str:
+        return validators.clean_phone(self.cleaned_data.get("phone"))
+
+    def clean_email(self) -> str:
+        return validators.clean_email(self.cleaned_data.get("email"))
+
+    def clean_birthday(self):
+        return validators.clean_birthday(self.cleaned_data.get("birthday"))
+
+    def clean_tag_names(self) -> list[str]:
+        raw = self.cleaned_data.get("tag_names", "")
+        names = [t.strip() for t in raw.replace("，", ",").split(",") if t.strip()]
+        for name in names:
+            if len(name) > 60:
+                raise forms.ValidationError(_("A tag may have at most 60 characters."))
+        return names
+
+    def clean_aliases_text(self) -> list[str]:
+        raw = self.cleaned_data.get("aliases_text", "")
+        return [a.strip() for a in raw.replace("，", ",").split(",") if a.strip()]
+
+    def customer_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["aliases"] = self.cleaned_data["aliases_text"]
+        return data
+
+    def tags(self) -> list[Tag]:
+        return [Tag.objects.get_or_create(name=n)[0] for n in self.cleaned_data["tag_names"]]
+
+
+class InteractionForm(forms.ModelForm):
+    class Meta:
+        model = Interaction
+        fields = [
+            "channel",
+            "direction",
+            "department",
+            "subject",
+            "notes",
+            "occurred_at",
+            "duration_minutes",
+            "outcome",
+        ]
+        widgets = {
+            "occurred_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault(
+            "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        self.initial.setdefault("channel", "phone")
+        profile = getattr(user, "profile", None)
+        if profile is not None and profile.role == "service":
+            self.initial.setdefault("department", "service")
+        elif profile is not None and profile.role == "partner":
+            self.initial.setdefault("department", "partner")
+            self.initial.setdefault("channel", "partner")
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value and value > timezone.now() + timezone.timedelta(days=1):
+            raise forms.ValidationError(_("An interaction cannot be logged in the future."))
+        return value
+
+
+class ReassignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("New owner"), queryset=get_user_model().objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, profile__role__in=["sales", "manager", "admin"])
+            .order_by("username")
+        )
+
+
+class RelationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Relation"), choices=Relation.Kind.choices)
+    other = forms.IntegerField(label=_("Other customer (ID)"), min_value=1)
+    role = forms.CharField(label=_("Role"), max_length=100, required=False)
+    since = forms.DateField(label=_("Since"), required=False, widget=DATE_INPUT)

@@ -1,0 +1,480 @@
+"""The central customer record (A1) and what hangs off it: names, contact points, addresses,
+relations (A4), interactions on every channel (A3, A6), owner history (A2) and partner
+sharing (A7).
+
+Single-row derived values (search keys, completeness, the latest value/lifecycle scores) are
+kept on the row so lists filter and sort on indexed columns at a million customers.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kehu.core.audit import Audited
+from kehu.core.models import Partner, Region, Team, TimeStamped
+
+
+class Tag(models.Model):
+    class Category(models.TextChoices):
+        GENERAL = "general", _("General")
+        INTEREST = "interest", _("Interest")
+        LIFESTYLE = "lifestyle", _("Lifestyle")
+        SEGMENT = "segment", _("Segment")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default=Category.GENERAL
+    )
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = _("tag")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Customer(Audited, TimeStamped):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    class Grade(models.TextChoices):
+        A = "A", "A"
+        B = "B", "B"
+        C = "C", "C"
+
+    class Tier(models.TextChoices):
+        KEY = "key", _("Key")
+        MAJOR = "major", _("Major")
+        ORDINARY = "ordinary", _("Ordinary")
+        SMALL = "small", _("Small")
+
+    class Lifecycle(models.TextChoices):
+        NEW = "new", _("New")
+        ACTIVE = "active", _("Active")
+        AT_RISK = "at_risk", _("At risk")
+        LAPSED = "lapsed", _("Lapsed")
+        LOST = "lost", _("Lost")
+        WON_BACK = "won_back", _("Won back")
+
+    class Loyalty(models.TextChoices):
+        SUSPECT = "suspect", _("Suspect")
+        PROSPECT = "prospect", _("Prospect")
+        FIRST_TIME = "first_time", _("First-time customer")
+        REPEAT = "repeat", _("Repeat customer")
+        CLIENT = "client", _("Client")
+        ADVOCATE = "advocate", _("Advocate")
+
+    class ChurnType(models.TextChoices):
+        NONE = "none", _("No churn")
+        PARTIAL = "partial", _("Partial churn")
+        COMPLETE = "complete", _("Complete churn")
+
+    class Source(models.TextChoices):
+        WALK_IN = "walk_in", _("Store walk-in")
+        REFERRAL = "referral", _("Referral")
+        WEB = "web", _("Website")
+        PHONE = "phone", _("Phone / call centre")
+        EVENT = "event", _("Event / exhibition")
+        PARTNER = "partner", _("Channel partner")
+        CAMPAIGN = "campaign", _("Campaign / mailing")
+        DIRECTORY = "directory", _("Directory / statistics")
+        PRESS = "press", _("Press / advertising")
+        IMPORT = "import", _("Import")
+        OTHER = "other", _("Other")
+
+    class AgeBand(models.TextChoices):
+        UNDER_25 = "<25", _("Under 25")
+        B25_34 = "25-34", "25–34"
+        B35_44 = "35-44", "35–44"
+        B45_54 = "45-54", "45–54"
+        B55_64 = "55-64", "55–64"
+        OVER_65 = "65+", _("65 and over")
+
+    class IncomeBand(models.TextChoices):
+        LOW = "low", _("Low")
+        LOWER_MIDDLE = "lower_middle", _("Lower middle")
+        MIDDLE = "middle", _("Middle")
+        UPPER_MIDDLE = "upper_middle", _("Upper middle")
+        HIGH = "high", _("High")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    # Alternative names: other script, pinyin, former names, and values kept from merges.
+    aliases = models.JSONField(_("alternative names"), default=list, blank=True)
+    external_id = models.CharField(
+        _("external id"), max_length=100, null=True, blank=True, unique=True
+    )
+
+    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
+    email = models.EmailField(_("email"), blank=True, db_index=True)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True, db_index=True)
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    address = models.CharField(_("street address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True)
+    trade_area = models.CharField(_("trade area"), max_length=100, blank=True)
+    distance_km = models.DecimalField(
+        _("distance to store (km)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=1, blank=True, choices=[("F", _("Female")), ("M", _("Male"))]
+    )
+    age_band = models.CharField(_("age band"), max_length=10, blank=True, choices=AgeBand.choices)
+    income_band = models.CharField(
+        _("income band"), max_length=20, blank=True, choices=IncomeBand.choices
+    )
+    household_size = models.PositiveSmallIntegerField(
+        _("household size"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    id_number = models.CharField(_("ID card / tax number"), max_length=32, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
+
+    source = models.CharField(
+        _("acquisition source"), max_length=20, choices=Source.choices, blank=True
+    )
+    acquired_on = models.DateField(_("customer since"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_customers",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="customers",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("channel partner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="served_customers",
+    )
+    shared_with = models.ManyToManyField(
+        Partner,
+        through="CustomerShare",
+        blank=True,
+        related_name="shared_customers",
+        verbose_name=_("shared with partners"),
+    )
+    # Custom attributes (contract type, plan, …) that the analytics can use as features.
+    attributes = models.JSONField(_("custom attributes"), default=dict, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    # Filled by the analytics run (kehu.insights); single-row derived values.
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, blank=True)
+    lifecycle_status = models.CharField(
+        _("lifecycle status"), max_length=10, choices=Lifecycle.choices, blank=True
+    )
+    loyalty_stage = models.CharField(
+        _("loyalty stage"), max_length=12, choices=Loyalty.choices, blank=True
+    )
+    churn_type = models.CharField(
+        _("churn type"), max_length=10, choices=ChurnType.choices, blank=True
+    )
+    is_core = models.BooleanField(_("core customer"), default=False)
+    profit = models.DecimalField(
+        _("profit contribution"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    clv = models.DecimalField(
+        _("predicted lifetime value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    p_alive = models.FloatField(_("probability active"), null=True, blank=True)
+    scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
+    completeness = models.PositiveSmallIntegerField(_("completeness %"), default=0)
+    is_qualified = models.BooleanField(_("qualified prospect"), default=False)
+
+    is_archived = models.BooleanField(_("archived"), default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["owner", "is_archived", "id"]),
+            models.Index(fields=["team", "is_archived", "id"]),
+            models.Index(fields=["grade", "id"]),
+            models.Index(fields=["lifecycle_status", "id"]),
+            models.Index(fields=["name", "id"]),
+            models.Index(fields=["-profit", "id"]),
+            models.Index(fields=["-clv", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def audit_customer_id(self) -> int | None:
+        return self.pk
+
+
+class SearchKey(models.Model):
+    """Normalised lookup keys for one customer: name forms (simplified, pinyin, initials,
+    English, aliases) prefixed ``n:``, phones ``t:`` (E.164 digits) and ``r:`` (reversed
+    national digits, for "last four digits" look-ups), e-mails ``e:``. One prefix-indexed
+    column answers every quick search on both SQLite and PostgreSQL."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="search_keys")
+    # db_index on PostgreSQL also builds the varchar_pattern_ops index that LIKE 'x%' needs.
+    key = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "key"], name="searchkey_unique")]
+
+
+class ContactPoint(Audited, TimeStamped):
+    """Further phones, e-mails and messaging handles beyond the primary ones on Customer."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        WECHAT = "wechat", _("WeChat")
+        FAX = "fax", _("Fax")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=200)
+    label = models.CharField(_("label"), max_length=50, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+
+class Address(Audited, TimeStamped):
+    class Kind(models.TextChoices):
+        HOME = "home", _("Home")
+        WORK = "work", _("Work")
+        BILLING = "billing", _("Billing")
+        SHIPPING = "shipping", _("Shipping")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOME)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    district = models.CharField(_("district"), max_length=50, blank=True)
+    street = models.CharField(_("street address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=12, blank=True)
+
+    def __str__(self) -> str:
+        return " ".join(p for p in [self.province, self.city, self.district, self.street] if p)
+
+
+class CustomerShare(Audited):
+    """A customer shared with a channel partner (A7): its users see and serve this customer."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="shares")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="shares")
+    shared_at = models.DateTimeField(default=timezone.now)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["customer", "partner"], name="share_unique")]
+        indexes = [models.Index(fields=["partner", "customer"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer} → {self.partner}"
+
+
+class Relation(Audited, TimeStamped):
+    """A directed relation between two customers (A4); shown from both ends."""
+
+    class Kind(models.TextChoices):
+        PARENT_OF = "parent_of", _("Parent company of")
+        MEMBER_OF = "member_of", _("Member of group")
+        CONTACT_AT = "contact_at", _("Contact person at")
+        REFERRED_BY = "referred_by", _("Referred by")
+        KNOWS = "knows", _("Knows")
+
+    INVERSE = {
+        "parent_of": _("Subsidiary of"),
+        "member_of": _("Group containing"),
+        "contact_at": _("Has contact person"),
+        "referred_by": _("Referred"),
+        "knows": _("Knows"),
+    }
+
+    from_customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="relations_out"
+    )
+    to_customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="relations_in")
+    kind = models.CharField(_("relation"), max_length=20, choices=Kind.choices)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_customer", "to_customer", "kind"], name="relation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_customer=models.F("to_customer")),
+                name="relation_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_customer} {self.get_kind_display()} {self.to_customer}"
+
+    def audit_customer_id(self) -> int | None:
+        return self.from_customer_id
+
+    def label_from(self, customer_id: int) -> str:
+        """The relation as read from ``customer_id``'s side."""
+        if customer_id == self.from_customer_id:
+            return str(self.get_kind_display())
+        return str(self.INVERSE[self.kind])
+
+
+class Channel(models.TextChoices):
+    STORE = "store", _("Store visit")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    WEB = "web", _("Web")
+    CHAT = "chat", _("Chat")
+    FAX = "fax", _("Fax")
+    MAIL = "mail", _("Mail")
+    PARTNER = "partner", _("Channel partner")
+    FIELD = "field", _("Field visit")
+
+
+class Department(models.TextChoices):
+    SALES = "sales", _("Sales")
+    SERVICE = "service", _("Service")
+    BILLING = "billing", _("Billing")
+    MARKETING = "marketing", _("Marketing")
+    PARTNER = "partner", _("Channel partner")
+
+
+class Interaction(Audited, TimeStamped):
+    """One contact with a customer on any channel, by any department (A3, A6)."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("Inbound")
+        OUTBOUND = "out", _("Outbound")
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("Done")
+        NO_ANSWER = "no_answer", _("No answer")
+        FOLLOW_UP = "follow_up", _("Follow-up needed")
+        RESOLVED = "resolved", _("Resolved")
+        COMPLAINT = "complaint", _("Complaint raised")
+        SALE = "sale", _("Sale")
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="interactions",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    direction = models.CharField(
+        _("direction"), max_length=3, choices=Direction.choices, default=Direction.OUTBOUND
+    )
+    department = models.CharField(
+        _("department"), max_length=10, choices=Department.choices, default=Department.SALES
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("channel partner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    duration_minutes = models.PositiveIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OwnerHistory(models.Model):
+    """Who owned a customer when (A2). The open period has ``ended_at`` empty."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="owner_history")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["customer", "-started_at"])]

@@ -1,0 +1,264 @@
+"""Reads for customer pages, API and exports. Every function starts from the permission
+choke point (``visible_customers``) so no path can skip it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from kehu.core.permissions import visible_customers
+from kehu.customers.models import Customer, Interaction, OwnerHistory, Relation, SearchKey
+from kehu.customers.search import parse_query
+
+SORTS = {
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "-profit": ("-profit", "id"),
+    "-clv": ("-clv", "id"),
+    "grade": ("grade", "id"),
+    "id": ("id",),
+    "-id": ("-id",),
+}
+DEFAULT_SORT = "-id"
+COUNT_CAP = 10_000
+
+
+@dataclass
+class CustomerFilters:
+    q: str = ""
+    grade: str = ""
+    tier: str = ""
+    owner: int | None = None
+    team: int | None = None
+    status: str = ""
+    loyalty: str = ""
+    churn: str = ""
+    city: str = ""
+    tags: list[str] = field(default_factory=list)
+    core: bool | None = None
+    archived: bool = False
+
+
+def search_customer_ids(q: str) -> QuerySet | None:
+    """Customer ids matching a quick search, as a subquery; None when the query is empty."""
+    query = parse_query(q)
+    if query.empty:
+        return None
+    condition = Q()
+    for key in query.exact:
+        condition |= Q(key=key)
+    for prefix in query.prefixes:
+        condition |= Q(key__startswith=prefix)
+    return SearchKey.objects.filter(condition).values("customer_id")
+
+
+def customer_list(*, user: Any, filters: CustomerFilters, sort: str = DEFAULT_SORT) -> QuerySet:
+    qs = visible_customers(user, include_archived=filters.archived)
+    if filters.archived:
+        qs = qs.filter(is_archived=True)
+    ids = search_customer_ids(filters.q)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    simple = {
+        "grade": filters.grade,
+        "tier": filters.tier,
+        "owner_id": filters.owner,
+        "team_id": filters.team,
+        "lifecycle_status": filters.status,
+        "loyalty_stage": filters.loyalty,
+        "churn_type": filters.churn,
+        "city": filters.city,
+    }
+    qs = qs.filter(**{k: v for k, v in simple.items() if v not in (None, "")})
+    if filters.core is not None:
+        qs = qs.filter(is_core=filters.core)
+    for tag in filters.tags:
+        qs = qs.filter(tags__name=tag)
+    order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return qs.select_related("owner", "team").order_by(*order)
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """Count at most ``cap`` rows: an exact total on a million rows costs more than the page."""
+    n = qs.order_by().values("id")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str
+    title: str
+    detail: str
+    who: str
+    channel: str
+    department: str
+    obj: Any
+
+
+def _as_datetime(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEntry]:
+    """Every department's contacts with the customer on one line (A3): interactions, orders,
+    tickets, tasks and payments, newest first."""
+    from kehu.retention.models import Task
+    from kehu.sales.models import Order, Payment
+    from kehu.service.models import Ticket
+
+    entries: list[TimelineEntry] = []
+    for i in (
+        Interaction.objects.filter(customer=customer)
+        .select_related("user", "partner")
+        .order_by("-occurred_at", "-id")[:limit]
+    ):
+        who = i.user.get_full_name() or i.user.username if i.user else ""
+        if i.partner:
+            who = f"{who} ({i.partner.name})" if who else i.partner.name
+        entries.append(
+            TimelineEntry(
+                i.occurred_at,
+                "interaction",
+                i.subject,
+                i.notes,
+                who,
+                i.get_channel_display(),
+                i.get_department_display(),
+                i,
+            )
+        )
+    for o in Order.objects.filter(customer=customer).order_by("-ordered_on", "-id")[:limit]:
+        entries.append(
+            TimelineEntry(
+                _as_datetime(o.ordered_on),
+                "order",
+                o.number,
+                f"{o.amount}",
+                "",
+                o.get_channel_display(),
+                "sales",
+                o,
+            )
+        )
+    for t in (
+        Ticket.objects.filter(customer=customer)
+        .select_related("assigned_to")
+        .order_by("-opened_at", "-id")[:limit]
+    ):
+        entries.append(
+            TimelineEntry(
+                t.opened_at,
+                "ticket",
+                t.subject,
+                t.get_status_display(),
+                t.assigned_to.username if t.assigned_to else "",
+                t.get_channel_display(),
+                "service",
+                t,
+            )
+        )
+    for task in (
+        Task.objects.filter(customer=customer)
+        .select_related("assigned_to")
+        .order_by("-created_at", "-id")[:limit]
+    ):
+        entries.append(
+            TimelineEntry(
+                task.created_at,
+                "task",
+                task.title,
+                task.get_status_display(),
+                task.assigned_to.username if task.assigned_to else "",
+                "",
+                "",
+                task,
+            )
+        )
+    for p in Payment.objects.filter(customer=customer).order_by("-paid_on", "-id")[:limit]:
+        entries.append(
+            TimelineEntry(
+                _as_datetime(p.paid_on), "payment", str(p.amount), p.method, "", "", "billing", p
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+@dataclass
+class Receivables:
+    invoiced: Decimal
+    paid: Decimal
+    written_off: Decimal
+    outstanding: Decimal
+    overdue: Decimal
+    late_invoices: int
+
+
+def customer_receivables(*, customer: Customer, today: dt.date | None = None) -> Receivables:
+    from kehu.sales.models import Invoice
+
+    today = today or timezone.localdate()
+    zero = Decimal("0")
+    agg = Invoice.objects.filter(customer=customer).aggregate(
+        invoiced=Sum("amount"), paid=Sum("paid_amount"), written_off=Sum("written_off")
+    )
+    invoiced = agg["invoiced"] or zero
+    paid = agg["paid"] or zero
+    written_off = agg["written_off"] or zero
+    open_invoices = Invoice.objects.filter(customer=customer, paid_on__isnull=True)
+    overdue = zero
+    for inv in open_invoices.filter(due_on__lt=today).only("amount", "paid_amount", "written_off"):
+        overdue += inv.outstanding
+    late = Invoice.objects.filter(
+        Q(paid_on__gt=F("due_on")) | Q(paid_on__isnull=True, due_on__lt=today),
+        customer=customer,
+    ).count()
+    return Receivables(
+        invoiced, paid, written_off, max(invoiced - paid - written_off, zero), overdue, late
+    )
+
+
+def customer_sales_summary(*, customer: Customer) -> dict[str, Any]:
+    from kehu.sales.models import Order
+
+    return (
+        Order.objects.filter(customer=customer)
+        .exclude(status="cancelled")
+        .aggregate(orders=Count("id"), revenue=Sum("amount"), cost=Sum("cost"))
+    )
+
+
+def customer_relations(*, customer: Customer, user: Any) -> list[tuple[Relation, Customer, str]]:
+    """Relations from both ends, each with the other customer and the label read from here.
+    Customers the user may not see are left out."""
+    visible = visible_customers(user).values("id")
+    rows = []
+    for r in Relation.objects.filter(
+        from_customer=customer, to_customer__in=visible
+    ).select_related("to_customer"):
+        rows.append((r, r.to_customer, r.label_from(customer.pk)))
+    for r in Relation.objects.filter(
+        to_customer=customer, from_customer__in=visible
+    ).select_related("from_customer"):
+        rows.append((r, r.from_customer, r.label_from(customer.pk)))
+    return rows
+
+
+def customer_owner_history(*, customer: Customer) -> QuerySet:
+    return OwnerHistory.objects.filter(customer=customer).select_related(
+        "owner", "team", "changed_by"
+    )
+
+
+def customer_audit(*, customer: Customer, limit: int = 100) -> QuerySet:
+    from kehu.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(customer_id=customer.pk).select_related("user")[:limit]

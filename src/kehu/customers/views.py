@@ -1,0 +1,319 @@
+"""Customer pages: list and search, the 360 view, entry forms, reassignment, relations."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kehu.core import permissions
+from kehu.core.models import Partner, Team
+from kehu.customers import selectors, services
+from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
+from kehu.customers.models import Customer, Relation, Tag
+
+
+def _visible_customer(request: HttpRequest, pk: int, *, include_archived: bool = True) -> Customer:
+    """The one way a customer page loads its record: 404 for what the user may not see."""
+    qs = permissions.visible_customers(request.user, include_archived=include_archived)
+    return get_object_or_404(qs.select_related("owner", "team", "partner", "region"), pk=pk)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> selectors.CustomerFilters:
+    g = request.GET
+    core = g.get("core")
+    return selectors.CustomerFilters(
+        q=g.get("q", "").strip()[:100],
+        grade=g.get("grade", ""),
+        tier=g.get("tier", ""),
+        owner=_int(g.get("owner")),
+        team=_int(g.get("team")),
+        status=g.get("status", ""),
+        loyalty=g.get("loyalty", ""),
+        churn=g.get("churn", ""),
+        city=g.get("city", "").strip(),
+        tags=[t for t in g.getlist("tag") if t],
+        core=None if core in (None, "") else core == "1",
+        archived=g.get("archived") == "1",
+    )
+
+
+def _encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def _decode_cursor(raw: str) -> int:
+    try:
+        return int(json.loads(base64.urlsafe_b64decode(raw.encode())))
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return 0
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    sort = request.GET.get("sort", selectors.DEFAULT_SORT)
+    if sort not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    from django.conf import settings
+
+    page_size = settings.KEHU_PAGE_SIZE
+    # Offset pages are cheap on indexed orderings for the first few hundred pages; the cursor
+    # keeps the offset in the link so each page is one LIMIT/OFFSET query.
+    offset = max(_decode_cursor(request.GET.get("page", "")), 0)
+    qs = selectors.customer_list(user=request.user, filters=filters, sort=sort)
+    rows = list(qs[offset : offset + page_size + 1])
+    has_next = len(rows) > page_size
+    rows = rows[:page_size]
+    total, more = selectors.capped_count(qs)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "customers": rows,
+        "filters": filters,
+        "sort": sort,
+        "total": total,
+        "total_more": more,
+        "offset": offset,
+        "first_row": offset + 1 if rows else 0,
+        "last_row": offset + len(rows),
+        "next_page": _encode_cursor(offset + page_size) if has_next else None,
+        "prev_page": _encode_cursor(max(offset - page_size, 0)) if offset else None,
+        "query_string": params.urlencode(),
+        "masked": permissions.masks_personal_data(request.user),
+        "grades": Customer.Grade.choices,
+        "tiers": Customer.Tier.choices,
+        "statuses": Customer.Lifecycle.choices,
+        "loyalties": Customer.Loyalty.choices,
+        "churn_types": Customer.ChurnType.choices,
+        "teams": Team.objects.all(),
+        "tags": Tag.objects.all()[:200],
+        "sorts": [
+            ("-id", _("Newest")),
+            ("name", _("Name")),
+            ("-profit", _("Profit")),
+            ("-clv", _("Lifetime value")),
+            ("grade", _("Grade")),
+        ],
+    }
+    template = (
+        "customers/_results.html" if request.headers.get("HX-Request") else "customers/list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _visible_customer(request, pk)
+    user = request.user
+    context = {
+        "customer": customer,
+        "masked": permissions.masks_personal_data(user),
+        "tags": list(customer.tags.all()),
+        "timeline": selectors.customer_timeline(customer=customer),
+        "sales": selectors.customer_sales_summary(customer=customer),
+        "receivables": selectors.customer_receivables(customer=customer),
+        "orders": customer.orders.select_related("campaign")[:20],
+        "invoices": customer.invoices.all()[:20],
+        "relations": selectors.customer_relations(customer=customer, user=user),
+        "owner_history": selectors.customer_owner_history(customer=customer),
+        "contacts": list(customer.contacts.all()),
+        "missing": services.missing_fields(customer),
+        "interaction_form": InteractionForm(user=user),
+        "can_edit": permissions.can_edit(user),
+        "can_log": permissions.can_log_interaction(user),
+        "can_reassign": permissions.can_reassign(user),
+        "can_archive": permissions.can_archive(user),
+        "shares": list(customer.shares.select_related("partner")),
+        "partners": Partner.objects.filter(is_active=True)
+        if permissions.can_reassign(user)
+        else [],
+    }
+    return render(request, "customers/detail.html", context)
+
+
+@login_required
+def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _visible_customer(request, pk)
+    if permissions.masks_personal_data(request.user):
+        raise Http404
+    return render(
+        request,
+        "customers/_history.html",
+        {"customer": customer, "events": selectors.customer_audit(customer=customer)},
+    )
+
+
+@login_required
+def customer_create(request: HttpRequest) -> HttpResponse:
+    permissions.require(permissions.can_edit(request.user))
+    form = CustomerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        customer = services.customer_create(
+            by=request.user, owner=request.user, tags=form.tags(), **form.customer_fields()
+        )
+        messages.success(request, _("Customer created."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None})
+
+
+@login_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(permissions.can_edit(request.user))
+    customer = _visible_customer(request, pk, include_archived=False)
+    form = CustomerForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
+    if request.method == "POST" and form.is_valid():
+        fresh = Customer.objects.get(pk=customer.pk)
+        services.customer_update(
+            customer=fresh, by=request.user, tags=form.tags(), **form.customer_fields()
+        )
+        messages.success(request, _("Changes saved."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+@login_required
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(permissions.can_log_interaction(request.user))
+    customer = _visible_customer(request, pk, include_archived=False)
+    form = InteractionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.interaction_log(customer=customer, by=request.user, **form.cleaned_data)
+        if request.headers.get("HX-Request"):
+            response = render(
+                request,
+                "customers/_timeline.html",
+                {
+                    "customer": customer,
+                    "timeline": selectors.customer_timeline(customer=customer),
+                    "interaction_form": InteractionForm(user=request.user),
+                    "can_log": True,
+                },
+            )
+            return response
+        messages.success(request, _("Interaction logged."))
+        return redirect("customers:detail", pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "customers/_interaction_form.html",
+        {"customer": customer, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def customer_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(permissions.can_reassign(request.user))
+    customer = _visible_customer(request, pk, include_archived=False)
+    form = ReassignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.customer_reassign(
+            customer=customer,
+            owner=form.cleaned_data["owner"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Customer reassigned; every note, call and order stays."))
+        return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/reassign.html", {"form": form, "customer": customer})
+
+
+@login_required
+@require_POST
+def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(permissions.can_archive(request.user))
+    customer = _visible_customer(request, pk)
+    if request.POST.get("restore") == "1":
+        services.customer_restore(customer=customer, by=request.user)
+        messages.success(request, _("Customer restored."))
+    else:
+        services.customer_archive(customer=customer, by=request.user)
+        messages.success(request, _("Customer archived."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(permissions.can_edit(request.user))
+    customer = _visible_customer(request, pk, include_archived=False)
+    form = RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        other = (
+            permissions.visible_customers(request.user)
+            .filter(pk=form.cleaned_data["other"])
+            .first()
+        )
+        if other is None or other.pk == customer.pk:
+            form.add_error("other", _("No such customer, or it is this customer."))
+        elif Relation.objects.filter(
+            from_customer=customer, to_customer=other, kind=form.cleaned_data["kind"]
+        ).exists():
+            form.add_error("kind", _("This relation exists already."))
+        else:
+            services.relation_create(
+                from_customer=customer,
+                to_customer=other,
+                kind=form.cleaned_data["kind"],
+                role=form.cleaned_data["role"],
+                since=form.cleaned_data["since"],
+                by=request.user,
+            )
+            messages.success(request, _("Relation added."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(request, "customers/relation_form.html", {"form": form, "customer": customer})
+
+
+@login_required
+@require_POST
+def relation_delete(request: HttpRequest, pk: int, relation_pk: int) -> HttpResponse:
+    permissions.require(permissions.can_edit(request.user))
+    customer = _visible_customer(request, pk, include_archived=False)
+    relation = get_object_or_404(
+        Relation.objects.filter(from_customer=customer)
+        | Relation.objects.filter(to_customer=customer),
+        pk=relation_pk,
+    )
+    services.relation_delete(relation=relation, by=request.user)
+    messages.success(request, _("Relation removed."))
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+@require_POST
+def customer_share(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(permissions.can_reassign(request.user))
+    customer = _visible_customer(request, pk, include_archived=False)
+    partner = get_object_or_404(Partner, pk=_int(request.POST.get("partner")) or 0)
+    with transaction.atomic():
+        if request.POST.get("unshare") == "1":
+            services.customer_unshare(customer=customer, partner=partner, by=request.user)
+        else:
+            services.customer_share(customer=customer, partner=partner, by=request.user)
+    return redirect("customers:detail", pk=customer.pk)
+
+
+@login_required
+def customer_picker(request: HttpRequest) -> HttpResponse:
+    """htmx autocomplete: a few visible customers matching the query."""
+    filters = selectors.CustomerFilters(q=request.GET.get("q", "").strip()[:100])
+    rows = (
+        list(selectors.customer_list(user=request.user, filters=filters, sort="name")[:10])
+        if filters.q
+        else []
+    )
+    return render(request, "customers/_picker.html", {"rows": rows})
