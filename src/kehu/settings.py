@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "kehu.retention",
     "kehu.insights",
     "kehu.quality",
+    "kehu.imports",
     "kehu.api",
 ]
 

@@ -18,5 +18,8 @@ urlpatterns = [
     path("language/", core_views.set_language, name="set_language"),
     path("me/", core_views.profile, name="profile"),
     path("customers/", include("kehu.customers.urls")),
+    path("insights/", include("kehu.insights.urls")),
+    path("quality/", include("kehu.quality.urls")),
+    path("imports/", include("kehu.imports.urls")),
     path("api/v1/", api.urls),
 ]
