@@ -1,0 +1,474 @@
+"""The bulk path for customers: a batch of validated rows becomes a handful of statements.
+
+Per batch: one query finds the existing customers by their match key, one checks which of
+them the importing user may see, new customers go in with COPY (PostgreSQL; ids taken from
+the sequence first so search keys, owner history and tags can reference them) or
+bulk_create elsewhere, changed ones with bulk_update, and the audit trail gets one event per
+changed customer (before/after) plus one summary event for the customers created.
+
+Matching, in order — the first key the row has decides, later keys are not tried, so one
+row can never be matched two ways:
+1. external id (unique in Kehu);
+2. phone in E.164 — when several live customers share it the row is rejected as ambiguous
+   rather than guessing;
+3. e-mail (same rule);
+4. a row with none of those matches a customer of exactly the same name that has no
+   external id, phone or e-mail either; otherwise re-importing such a row would duplicate it.
+Within one file the same key twice is an error on the later row ("same … as row N"): the
+outcome of an import must not depend on row order, and it keeps re-imports idempotent.
+A blank cell never erases a stored value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from kehu.core import permissions
+from kehu.core.audit import _jsonable, current_actor
+from kehu.core.models import AuditEvent
+from kehu.customers.models import Customer, OwnerHistory, SearchKey, Tag
+from kehu.customers.search import customer_keys
+from kehu.customers.services import COMPLETENESS_FIELDS, completeness_of, refresh_search_keys
+from kehu.imports.rows import Context
+
+TagLink = Customer.tags.through
+# Columns a row may set directly on Customer (the rest are derived or handled apart).
+DIRECT_FIELDS = (
+    "name",
+    "name_en",
+    "kind",
+    "phone",
+    "email",
+    "province",
+    "city",
+    "district",
+    "address",
+    "postcode",
+    "birthday",
+    "gender",
+    "id_number",
+    "industry",
+    "source",
+    "external_id",
+    "acquired_on",
+    "notes",
+)
+KEY_FIELDS = {"name", "name_en", "phone", "email"}
+LOADED = sorted(
+    {"id", "is_archived", "owner_id", "team_id", "attributes", "aliases", *DIRECT_FIELDS}
+    | {f for fields in COMPLETENESS_FIELDS.values() for f in fields}
+)
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # (unit index in the batch, [(field, reason)])
+    failures: list[tuple[int, list[tuple[str, str]]]] = field(default_factory=list)
+
+
+class _Values:
+    """Attribute access over a dict, so completeness_of can read a row not yet saved."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, d: dict[str, Any]):
+        self._d = d
+
+    def __getattr__(self, name: str) -> Any:
+        return self._d.get(name)
+
+
+def match_key(data: dict[str, Any]) -> tuple[str, str]:
+    """(field, key) the row is matched by; see the module docstring."""
+    if data.get("external_id"):
+        return "external_id", "x:" + data["external_id"]
+    if data.get("phone"):
+        return "phone", "t:" + data["phone"]
+    if data.get("email"):
+        return "email", "e:" + data["email"]
+    return "name", "n:" + data["name"]
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    with connection.cursor() as cursor:
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
+        with cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _insert(model, columns: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if _pg():
+        _copy(model._meta.db_table, [model._meta.get_field(c).column for c in columns], rows)
+    else:
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, r, strict=True))) for r in rows], batch_size=2000
+        )
+
+
+class CustomerWriter:
+    """Writes batches of cleaned customer rows; lives for one import run."""
+
+    def __init__(self, *, ctx: Context, job_id: int | None):
+        self.ctx = ctx
+        self.job_id = job_id
+        self.seen: dict[str, int] = {}
+        self.visibility = permissions.visibility_filter(ctx.user)
+        self.owner_team: dict[int, int | None] = {}
+        self._columns = [f for f in Customer._meta.concrete_fields if not f.primary_key]
+        self._template = {f.attname: self._default(f) for f in self._columns}
+
+    @staticmethod
+    def _default(f) -> Any:
+        value = f.get_default()
+        return str(value) if isinstance(value, str) else value
+
+    # --- within-file duplicates -------------------------------------------------------------
+    def remember(self, row_number: int, data: dict[str, Any]) -> None:
+        self.seen.setdefault(match_key(data)[1], row_number)
+
+    def _duplicate(self, row_number: int, data: dict[str, Any]) -> tuple[str, str] | None:
+        name, key = match_key(data)
+        first = self.seen.setdefault(key, row_number)
+        if first != row_number:
+            return name, _("Same %(field)s as row %(row)d of this file.") % {
+                "field": name,
+                "row": first,
+            }
+        return None
+
+    # --- look-ups ---------------------------------------------------------------------------
+    def _existing(self, datas: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        keys: dict[str, set[str]] = defaultdict(set)
+        for data in datas:
+            name, key = match_key(data)
+            keys[name].add(key[2:])
+        condition = Q()
+        if keys["external_id"]:
+            condition |= Q(external_id__in=keys["external_id"])
+        if keys["phone"]:
+            condition |= Q(phone__in=keys["phone"])
+        if keys["email"]:
+            condition |= Q(email__in=keys["email"])
+        if keys["name"]:
+            condition |= Q(name__in=keys["name"], external_id__isnull=True, phone="", email="")
+        found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        if not condition:
+            return found
+        for row in Customer.objects.filter(condition, merged_into__isnull=True).values(*LOADED):
+            if row["external_id"]:
+                found["x:" + row["external_id"]].append(row)
+            if row["phone"]:
+                found["t:" + row["phone"]].append(row)
+            if row["email"]:
+                found["e:" + row["email"]].append(row)
+            if not (row["external_id"] or row["phone"] or row["email"]):
+                found["n:" + row["name"]].append(row)
+        return found
+
+    def _visible(self, ids: list[int]) -> set[int]:
+        if self.visibility is None or not ids:
+            return set()
+        if not self.visibility:  # Q() — the user sees every customer
+            return set(ids)
+        qs = Customer.objects.filter(self.visibility, pk__in=ids)
+        return set(qs.values_list("pk", flat=True))
+
+    def _tags(self, names: set[str]) -> dict[str, int]:
+        """Tag ids by name, creating missing tags. Not cached across batches: a batch that is
+        rolled back (dry run, failure) takes the tags it created with it."""
+        if not names:
+            return {}
+        found = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+        missing = names - found.keys()
+        if missing:
+            Tag.objects.bulk_create([Tag(name=n) for n in missing], ignore_conflicts=True)
+            found = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
+        return found
+
+    def _team_of(self, owner: Any) -> int | None:
+        if owner.pk not in self.owner_team:
+            profile = getattr(owner, "profile", None)
+            self.owner_team[owner.pk] = profile.team_id if profile else None
+        return self.owner_team[owner.pk]
+
+    # --- the batch --------------------------------------------------------------------------
+    def write(self, batch: list[tuple[int, dict[str, Any]]]) -> Outcome:
+        """``batch`` is [(row number, cleaned data)]; returns counts and row failures."""
+        out = Outcome()
+        live: list[tuple[int, int, dict[str, Any]]] = []
+        for index, (row_number, data) in enumerate(batch):
+            problem = self._duplicate(row_number, data)
+            if problem:
+                out.failures.append((index, [problem]))
+            else:
+                live.append((index, row_number, data))
+        found = self._existing([d for _i, _r, d in live])
+        matched_ids = [rows[0]["id"] for rows in found.values() if len(rows) == 1]
+        visible = self._visible(matched_ids)
+        stored_tags = self._stored_tags(matched_ids, live)
+        new: list[tuple[int, dict[str, Any]]] = []
+        changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        for index, row_number, data in live:
+            name, key = match_key(data)
+            candidates = found.get(key, [])
+            if not candidates:
+                new.append((row_number, data))
+                continue
+            if len(candidates) > 1:
+                out.failures.append(
+                    (
+                        index,
+                        [
+                            (
+                                name,
+                                _(
+                                    "%(n)d customers in Kehu have this %(field)s; add an external id to say "
+                                    "which one is meant."
+                                )
+                                % {"n": len(candidates), "field": name},
+                            )
+                        ],
+                    )
+                )
+                continue
+            current = candidates[0]
+            if current["id"] not in visible:
+                out.failures.append(
+                    (index, [(name, _("This row matches a customer that is not visible to you."))])
+                )
+                continue
+            if current["is_archived"]:
+                out.failures.append(
+                    (index, [(name, _("This row matches an archived customer; restore it first."))])
+                )
+                continue
+            diff, problem = self._diff(current, data, stored_tags.get(current["id"], set()))
+            if problem:
+                out.failures.append((index, [problem]))
+            elif diff:
+                changes.append((current, diff))
+            else:
+                out.unchanged += 1
+        self._create(new)
+        self._update(changes)
+        out.created, out.updated = len(new), len(changes)
+        return out
+
+    def _stored_tags(self, ids: list[int], live) -> dict[int, set[str]]:
+        stored: dict[int, set[str]] = defaultdict(set)
+        if ids and any(d.get("tags") for _i, _r, d in live):
+            for cid, tag in TagLink.objects.filter(customer_id__in=ids).values_list(
+                "customer_id", "tag__name"
+            ):
+                stored[cid].add(tag)
+        return stored
+
+    def _diff(self, current: dict[str, Any], data: dict[str, Any], tags: set[str]):
+        """The changes a row makes to a stored customer: {field: new value}, and "tags" as
+        (stored tag names, names to add) — tags are only ever added by an import."""
+        diff: dict[str, Any] = {}
+        for name in DIRECT_FIELDS:
+            if name in data and data[name] != current[name]:
+                diff[name] = data[name]
+        if "company" in data and current["attributes"].get("company") != data["company"]:
+            diff["attributes"] = {**current["attributes"], "company": data["company"]}
+        owner = data.get("owner")
+        if owner is not None and owner.pk != current["owner_id"]:
+            if not self.ctx.may_assign_others:
+                return {}, ("owner", _("Only managers may reassign customers."))
+            diff["owner_id"] = owner.pk
+            diff["team_id"] = self._team_of(owner) or current["team_id"]
+        added = sorted(set(data.get("tags", ())) - tags)
+        if added:
+            diff["tags"] = (sorted(tags), added)
+        return diff, None
+
+    def _create(self, new: list[tuple[int, dict[str, Any]]]) -> None:
+        if not new:
+            return
+        user = self.ctx.user
+        now = self.ctx.now
+        records = []
+        for _row, data in new:
+            owner = data.get("owner") or user
+            attrs = dict(self._template)
+            for name in DIRECT_FIELDS:
+                if name in data:
+                    attrs[name] = data[name]
+            if "company" in data:
+                attrs["attributes"] = {"company": data["company"]}
+            attrs["source"] = data.get("source") or Customer.Source.IMPORT.value
+            attrs.update(
+                owner_id=owner.pk,
+                team_id=self._team_of(owner),
+                created_by_id=user.pk,
+                created_at=now,
+                updated_at=now,
+            )
+            attrs["completeness"] = completeness_of(_Values(attrs))  # type: ignore[arg-type]
+            records.append(attrs)
+        ids = self._insert_customers(records)
+        keys, history, links = [], [], []
+        tag_ids = self._tags({t for _r, d in new for t in d.get("tags", ())})
+        for pk, attrs, (_row, data) in zip(ids, records, new, strict=True):
+            for key in customer_keys(
+                name=attrs["name"],
+                name_en=attrs["name_en"],
+                phones=[attrs["phone"]],
+                emails=[attrs["email"]],
+            ):
+                keys.append((pk, key))
+            history.append((pk, attrs["owner_id"], attrs["team_id"], now, None, user.pk, "import"))
+            links.extend((pk, tag_ids[t]) for t in data.get("tags", ()))
+        _insert(SearchKey, ["customer_id", "key"], keys)
+        _insert(
+            OwnerHistory,
+            [
+                "customer_id",
+                "owner_id",
+                "team_id",
+                "started_at",
+                "ended_at",
+                "changed_by_id",
+                "reason",
+            ],
+            history,
+        )
+        _insert(TagLink, ["customer_id", "tag_id"], links)
+        actor, source = current_actor()
+        AuditEvent.objects.create(
+            user=actor,
+            source=source,
+            action=AuditEvent.Action.IMPORT,
+            model="customers.customer",
+            object_id=str(self.job_id or ""),
+            summary=_("Imported %(n)d customers (rows %(a)d–%(b)d).")
+            % {"n": len(new), "a": new[0][0], "b": new[-1][0]},
+            changes={"created": len(new), "ids": [ids[0], ids[-1]], "job": self.job_id},
+        )
+
+    def _insert_customers(self, records: list[dict[str, Any]]) -> list[int]:
+        if not _pg():
+            objs = Customer.objects.bulk_create([Customer(**r) for r in records], batch_size=1000)
+            return [o.pk for o in objs]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Customer._meta.db_table, len(records)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+        columns = ["id"] + [f.column for f in self._columns]
+        json_fields = {f.attname for f in self._columns if f.get_internal_type() == "JSONField"}
+        names = [f.attname for f in self._columns]
+
+        def rows():
+            for pk, attrs in zip(ids, records, strict=True):
+                yield (
+                    pk,
+                    *[
+                        json.dumps(attrs[n], ensure_ascii=False) if n in json_fields else attrs[n]
+                        for n in names
+                    ],
+                )
+
+        _copy(Customer._meta.db_table, columns, rows())
+        return ids
+
+    def _update(self, changes: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+        if not changes:
+            return
+        now = self.ctx.now
+        user = self.ctx.user
+        tag_ids = self._tags({t for _c, d in changes for t in d.get("tags", ((), ()))[1]})
+        objs, events, links, history, rekey, closing = [], [], [], [], [], []
+        fields_used: set[str] = set()
+        for current, diff in changes:
+            tags = diff.pop("tags", None)
+            delta = {k: [current.get(k), v] for k, v in diff.items()}
+            if tags:
+                before, added = tags
+                delta["tags"] = [before, sorted({*before, *added})]
+                links.extend((current["id"], tag_ids[t]) for t in added)
+            record = {**current, **diff}
+            diff["completeness"] = record["completeness"] = completeness_of(
+                _Values(record)  # type: ignore[arg-type]
+            )
+            fields_used.update(diff)
+            objs.append(record)
+            if "owner_id" in diff:
+                closing.append(current["id"])
+                history.append(
+                    (
+                        current["id"],
+                        diff["owner_id"],
+                        diff.get("team_id"),
+                        now,
+                        None,
+                        user.pk,
+                        "import",
+                    )
+                )
+            if KEY_FIELDS & diff.keys():
+                rekey.append(current["id"])
+            events.append(self._event(current, record, delta))
+        # bulk_update writes every listed field of every object: take them all from the
+        # merged record, never from a partial diff.
+        Customer.objects.bulk_update(
+            [Customer(pk=r["id"], updated_at=now, **{f: r[f] for f in fields_used}) for r in objs],
+            sorted(fields_used | {"updated_at"}),
+            batch_size=1000,
+        )
+        _insert(TagLink, ["customer_id", "tag_id"], links)
+        if closing:
+            OwnerHistory.objects.filter(customer_id__in=closing, ended_at__isnull=True).update(
+                ended_at=now
+            )
+            _insert(
+                OwnerHistory,
+                [
+                    "customer_id",
+                    "owner_id",
+                    "team_id",
+                    "started_at",
+                    "ended_at",
+                    "changed_by_id",
+                    "reason",
+                ],
+                history,
+            )
+        # Changed names or contact points are rare on re-import: the per-customer refresh
+        # also keeps the keys of extra contact points right.
+        for customer in Customer.objects.filter(pk__in=rekey):
+            refresh_search_keys(customer)
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+
+    def _event(self, current, record, delta) -> AuditEvent:
+        actor, source = current_actor()
+        return AuditEvent(
+            user=actor,
+            source=source,
+            action=AuditEvent.Action.UPDATE,
+            model="customers.customer",
+            object_id=str(current["id"]),
+            customer_id=current["id"],
+            summary=str(record["name"])[:300],
+            changes=_jsonable(delta),
+        )

@@ -1,0 +1,401 @@
+"""Per-kind row validation: raw cells in, cleaned values out, or every problem of the row.
+
+All checks go through the shared validators (kehu.core.validators) so an import accepts
+exactly what a form or the API accepts. Choice columns also take the Chinese words people
+type in spreadsheets (男/女, 公司, 电话…), whatever the UI language is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from kehu.core import permissions
+from kehu.core.validators import (
+    clean_birthday,
+    clean_choice,
+    clean_date,
+    clean_decimal,
+    clean_email,
+    clean_phone,
+)
+from kehu.customers.models import Channel, Customer, Department, Interaction, Relation
+from kehu.sales.models import Order
+
+ZERO = Decimal("0")
+TAG_SPLIT = re.compile(r"[,，;；、|/]+")
+
+# Spreadsheet words for choices, beyond the stored values and the labels.
+EXTRA_CHOICES: dict[str, dict[str, str]] = {
+    "gender": {"男": "M", "女": "F", "male": "M", "female": "F", "先生": "M", "女士": "F"},
+    "kind": {"个人": "person", "公司": "company", "企业": "company", "单位": "company"},
+    "source": {
+        "门店": "walk_in",
+        "到店": "walk_in",
+        "推荐": "referral",
+        "转介绍": "referral",
+        "网站": "web",
+        "官网": "web",
+        "电话": "phone",
+        "活动": "event",
+        "展会": "event",
+        "渠道": "partner",
+        "经销商": "partner",
+        "导入": "import",
+        "其他": "other",
+    },
+    "channel": {
+        "门店": "store",
+        "电话": "phone",
+        "邮件": "email",
+        "网站": "web",
+        "网上": "web",
+        "在线": "chat",
+        "微信": "chat",
+        "传真": "fax",
+        "信件": "mail",
+        "渠道": "partner",
+        "上门": "field",
+        "拜访": "field",
+    },
+    "direction": {"呼入": "in", "来电": "in", "呼出": "out", "去电": "out"},
+    "status": {
+        "进行中": "open",
+        "完成": "completed",
+        "已完成": "completed",
+        "取消": "cancelled",
+        "已取消": "cancelled",
+        "退货": "returned",
+    },
+    "relation": {
+        "母公司": "parent_of",
+        "集团成员": "member_of",
+        "联系人": "contact_at",
+        "推荐人": "referred_by",
+        "介绍人": "referred_by",
+        "认识": "knows",
+    },
+}
+
+
+class RowInvalid(Exception):
+    """Every problem found in one row: [(field, reason), ...]."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def _message(exc: ValidationError) -> str:
+    return "; ".join(str(m) for m in exc.messages)
+
+
+def _choices(choices, extra: dict[str, str]) -> list[tuple[str, str]]:
+    """Stored values with their labels in both languages and the extra words."""
+    result = []
+    for stored, label in choices:
+        for language in ("en", "zh-hans"):
+            with override(language):
+                result.append((stored, str(label)))
+    result.extend((stored, word) for word, stored in extra.items())
+    return result
+
+
+@dataclass
+class Context:
+    """What a validator needs besides the row: the importing user, resolved usernames."""
+
+    user: Any
+    now: dt.datetime = field(default_factory=timezone.now)
+    _users: dict[str, Any] = field(default_factory=dict)
+    _choice_cache: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def may_assign_others(self) -> bool:
+        return permissions.can_reassign(self.user)
+
+    def user_named(self, username: str) -> Any:
+        if username not in self._users:
+            self._users[username] = (
+                get_user_model()
+                .objects.filter(username=username, is_active=True)
+                .select_related("profile")
+                .first()
+            )
+        return self._users[username]
+
+    def choice(self, name: str, choices) -> list[tuple[str, str]]:
+        if name not in self._choice_cache:
+            self._choice_cache[name] = _choices(choices, EXTRA_CHOICES.get(name, {}))
+        return self._choice_cache[name]
+
+
+class Cleaner:
+    """Collects problems while cleaning the fields of one row."""
+
+    def __init__(self, raw: dict[str, str], ctx: Context):
+        self.raw = raw
+        self.ctx = ctx
+        self.problems: list[tuple[str, str]] = []
+
+    def get(self, name: str) -> str:
+        return self.raw.get(name, "")
+
+    def run(self, name: str, fn: Callable[[str], Any]) -> Any:
+        value = self.raw.get(name, "")
+        if value == "":
+            return None
+        try:
+            return fn(value)
+        except ValidationError as exc:
+            self.problems.append((name, _message(exc)))
+        except (ValueError, ArithmeticError) as exc:
+            self.problems.append((name, str(exc)))
+        return None
+
+    def text(self, name: str, max_length: int) -> str:
+        value = self.raw.get(name, "")
+        if len(value) > max_length:
+            self.problems.append(
+                (
+                    name,
+                    _("At most %(n)d characters (this has %(m)d).")
+                    % {"n": max_length, "m": len(value)},
+                )
+            )
+        return value
+
+    def require(self, name: str, value: Any) -> None:
+        if value in (None, ""):
+            self.problems.append((name, _("This field is required.")))
+
+    def choice(self, name: str, choices, key: str | None = None) -> str:
+        return self.run(name, lambda v: clean_choice(v, self.ctx.choice(key or name, choices)))
+
+    def username(self, name: str) -> Any:
+        value = self.raw.get(name, "")
+        if not value:
+            return None
+        user = self.ctx.user_named(value)
+        if user is None:
+            self.problems.append((name, _("No active user “%(u)s”.") % {"u": value}))
+        return user
+
+    def done(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        if self.problems:
+            raise RowInvalid(self.problems)
+        return cleaned
+
+
+def _max(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+CUSTOMER_TEXT = (
+    "name_en",
+    "province",
+    "city",
+    "district",
+    "address",
+    "postcode",
+    "id_number",
+    "industry",
+)
+
+
+def clean_customer(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    """A customer row. Only columns with a value appear in the result: a blank cell never
+    erases what Kehu already knows (imports fill in and correct, they don't delete)."""
+    c = Cleaner(raw, ctx)
+    out: dict[str, Any] = {}
+    name = c.text("name", _max(Customer, "name"))
+    company = c.text("company", 200)
+    kind = c.choice("kind", Customer.Kind.choices)
+    if not name and company:
+        # A row naming only a company is the company itself.
+        name, kind, company = company, kind or Customer.Kind.COMPANY, ""
+    c.require("name", name)
+    out["name"] = name
+    if kind:
+        out["kind"] = kind
+    if company:
+        out["company"] = company
+    for text_field in CUSTOMER_TEXT:
+        value = c.text(text_field, _max(Customer, text_field))
+        if value:
+            out[text_field] = value
+    external_id = c.text("external_id", _max(Customer, "external_id"))
+    if external_id:
+        out["external_id"] = external_id
+    if notes := c.get("notes"):
+        out["notes"] = notes
+    for key, value in (
+        ("phone", c.run("phone", clean_phone)),
+        ("email", c.run("email", clean_email)),
+        ("birthday", c.run("birthday", clean_birthday)),
+        ("acquired_on", c.run("acquired_on", clean_date)),
+        ("gender", c.choice("gender", Customer._meta.get_field("gender").choices)),
+        ("source", c.choice("source", Customer.Source.choices)),
+    ):
+        if value:
+            out[key] = value
+    owner = c.username("owner")
+    if owner is not None:
+        if owner.pk != ctx.user.pk and not ctx.may_assign_others:
+            c.problems.append(("owner", _("Only managers may assign customers to others.")))
+        out["owner"] = owner
+    if tags := c.get("tags"):
+        names = sorted({t.strip()[:60] for t in TAG_SPLIT.split(tags) if t.strip()})
+        if names:
+            out["tags"] = names
+    return c.done(out)
+
+
+def _ref(c: Cleaner, name: str) -> str:
+    value = c.get(name)
+    c.require(name, value)
+    return value
+
+
+def clean_relation(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    c = Cleaner(raw, ctx)
+    out = {
+        "from_customer": _ref(c, "from_customer"),
+        "to_customer": _ref(c, "to_customer"),
+        "kind": c.choice("kind", Relation.Kind.choices, "relation"),
+        "role": c.text("role", _max(Relation, "role")),
+        "since": c.run("since", clean_date),
+        "note": c.text("note", _max(Relation, "note")),
+    }
+    c.require("kind", out["kind"])
+    return c.done(out)
+
+
+def _amount(c: Cleaner, name: str, *, minimum: Decimal | None = ZERO) -> Decimal | None:
+    value = c.run(name, lambda v: clean_decimal(v, minimum=minimum))
+    return value.quantize(Decimal("0.01")) if value is not None else None
+
+
+def clean_order_line(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    """One line of an order; the order-level columns are read from every line and must
+    agree (checked when the lines are grouped)."""
+    c = Cleaner(raw, ctx)
+    out: dict[str, Any] = {
+        "order_number": c.text("order_number", _max(Order, "number")),
+        "customer": _ref(c, "customer"),
+        "date": c.run("date", clean_date),
+        "channel": c.choice("channel", Channel.choices) or Channel.STORE,
+        "status": c.choice("status", Order.Status.choices) or Order.Status.COMPLETED,
+        "campaign": c.get("campaign"),
+        "product": c.text("product", 50),
+        "product_name": c.text("product_name", 200),
+        "quantity": c.run("quantity", lambda v: clean_decimal(v, minimum=ZERO)),
+        "unit_price": _amount(c, "unit_price", minimum=None),
+        "amount": _amount(c, "amount", minimum=None),
+        "cost": _amount(c, "cost"),
+        "sales_rep": c.username("sales_rep"),
+    }
+    c.require("order_number", out["order_number"])
+    c.require("date", out["date"])
+    if out["product"]:
+        qty = out["quantity"] if out["quantity"] is not None else Decimal("1")
+        out["quantity"] = qty
+        if out["unit_price"] is None and out["amount"] is None:
+            c.problems.append(("unit_price", _("A line needs a unit price or an amount.")))
+        elif out["unit_price"] is None:
+            out["unit_price"] = (out["amount"] / qty).quantize(Decimal("0.01")) if qty else ZERO
+        elif out["amount"] is None:
+            out["amount"] = (out["unit_price"] * qty).quantize(Decimal("0.01"))
+    elif out["amount"] is None:
+        c.problems.append(("product", _("A row needs a product or an order amount.")))
+    return c.done(out)
+
+
+def clean_invoice(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    c = Cleaner(raw, ctx)
+    out = {
+        "invoice_number": c.text("invoice_number", 50),
+        "customer": _ref(c, "customer"),
+        "order_number": c.get("order_number"),
+        "issued_on": c.run("issued_on", clean_date),
+        "due_on": c.run("due_on", clean_date),
+        "amount": _amount(c, "amount"),
+        "written_off": _amount(c, "written_off") or ZERO,
+    }
+    for name in ("invoice_number", "issued_on", "due_on", "amount"):
+        c.require(name, out[name])
+    if out["issued_on"] and out["due_on"] and out["due_on"] < out["issued_on"]:
+        c.problems.append(("due_on", _("The due date is before the issue date.")))
+    return c.done(out)
+
+
+def clean_payment(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    c = Cleaner(raw, ctx)
+    out = {
+        "invoice_number": c.get("invoice_number"),
+        "date": c.run("date", clean_date),
+        "amount": _amount(c, "amount"),
+        "method": c.text("method", 30),
+        "external_id": c.text("external_id", 100) or None,
+    }
+    for name in ("invoice_number", "date", "amount"):
+        c.require(name, out[name])
+    return c.done(out)
+
+
+def _datetime(value: str) -> dt.datetime:
+    text = value.strip().replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+        try:
+            parsed = dt.datetime.strptime(text, fmt)
+            break
+        except ValueError:
+            continue
+    else:
+        day = clean_date(text)
+        parsed = dt.datetime.combine(day, dt.time(0, 0))
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    c = Cleaner(raw, ctx)
+    out = {
+        "customer": _ref(c, "customer"),
+        "occurred_at": c.run("occurred_at", _datetime),
+        "channel": c.choice("channel", Channel.choices),
+        "subject": c.text("subject", _max(Interaction, "subject")),
+        "notes": c.get("notes"),
+        "direction": c.choice("direction", Interaction.Direction.choices)
+        or Interaction.Direction.OUTBOUND,
+        "department": c.choice("department", Department.choices) or Department.SALES,
+        "outcome": c.choice("outcome", Interaction.Outcome.choices) or "",
+        "duration_minutes": c.run(
+            "duration_minutes",
+            lambda v: int(clean_decimal(v, minimum=ZERO, maximum=Decimal(24 * 60))),
+        ),
+        "user": c.username("user"),
+        "external_id": c.text("external_id", 100) or None,
+    }
+    for name in ("occurred_at", "channel", "subject"):
+        c.require(name, out[name])
+    return c.done(out)
+
+
+CLEANERS: dict[str, Callable[[dict[str, str], Context], dict[str, Any]]] = {
+    "customers": clean_customer,
+    "relations": clean_relation,
+    "orders": clean_order_line,
+    "invoices": clean_invoice,
+    "payments": clean_payment,
+    "interactions": clean_interaction,
+}

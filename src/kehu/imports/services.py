@@ -1,0 +1,387 @@
+"""Writes for imports: create a job from a file, set its mapping, run it (dry or for real,
+from the start or resumed), keep mappings. Keyword-only, typed; each batch is atomic.
+
+A run reads the file as a stream of *units* — a row, or for orders every line of one order
+number — validates each in Python, and hands batches of valid units to the kind's writer.
+One transaction per batch stores the batch's records, its row errors, the counts and the
+new offset together, so a process killed mid-run leaves the job exactly at a batch
+boundary: ``resume`` skips the committed units and carries on; re-running from the start
+is also safe because every writer is idempotent.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kehu.core import permissions
+from kehu.core.audit import acting_as
+from kehu.imports import mapping as mapping_mod
+from kehu.imports.bulk import CustomerWriter, Outcome
+from kehu.imports.models import ImportJob, ImportRowError, Kind, SavedMapping
+from kehu.imports.readers import Table, format_of, open_table
+from kehu.imports.records import WRITERS
+from kehu.imports.rows import CLEANERS, Context, RowInvalid
+
+BATCH_SIZE = {"customers": 10_000}
+DEFAULT_BATCH = 500
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Unit:
+    """One thing to store: its rows [(row number, cells)], and the cleaned data or the
+    problems per row number."""
+
+    rows: list[tuple[int, list[str]]]
+    data: Any = None
+    problems: dict[int, list[tuple[str, str]]] | None = None
+
+    @property
+    def first(self) -> int:
+        return self.rows[0][0]
+
+
+class _DryRun(Exception):  # noqa: N818 — a control-flow signal, not an error
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+
+
+def _require_importer(user: Any) -> None:
+    if not permissions.can_edit(user):
+        raise PermissionDenied
+
+
+def media_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def job_create(
+    *,
+    user: Any,
+    kind: str,
+    path: Path | str,
+    original_name: str = "",
+    copy: bool = True,
+    source: str = "web",
+) -> ImportJob:
+    """A job for ``path``; with ``copy`` the file is kept under MEDIA_ROOT/imports so the job
+    can be resumed after the upload's temporary file is gone. The CLI passes copy=False and
+    keeps the path it was given."""
+    _require_importer(user)
+    if kind not in Kind.values:
+        raise ValueError(f"unknown kind {kind!r}")
+    path = Path(path)
+    name = original_name or path.name
+    file_format = format_of(name)
+    if copy:
+        target = media_dir() / uuid.uuid4().hex / Path(name).name
+        target.parent.mkdir(parents=True)
+        shutil.copyfile(path, target)
+        path = target
+    table = open_table(path, file_format=file_format)
+    return ImportJob.objects.create(
+        kind=kind,
+        user=user,
+        file_path=str(path.resolve()),
+        original_name=name[:255],
+        file_format=file_format,
+        encoding=table.encoding,
+        headers=table.headers,
+        mapping=mapping_mod.auto_map(kind, table.headers),
+        source=source,
+    )
+
+
+def job_set_mapping(*, job: ImportJob, mapping: dict[str, str], by: Any) -> list[str]:
+    """Store the mapping for this job's headers; returns the problems (empty when usable)."""
+    _require_importer(by)
+    cleaned = {h: (mapping.get(h) or "") for h in job.headers}
+    problems = mapping_mod.check_mapping(job.kind, cleaned)
+    if cleaned != job.mapping:
+        job.mapping = cleaned
+        job.save(update_fields=["mapping"])
+    return problems
+
+
+@transaction.atomic
+def mapping_save(
+    *, user: Any, kind: str, name: str, mapping: dict[str, str], shared: bool = False
+) -> SavedMapping:
+    _require_importer(user)
+    saved, _created = SavedMapping.objects.update_or_create(
+        kind=kind,
+        name=name.strip()[:100],
+        owner=user,
+        defaults={"mapping": {h: f for h, f in mapping.items() if f}, "shared": shared},
+    )
+    return saved
+
+
+def table_of(job: ImportJob) -> Table:
+    return open_table(job.file_path, file_format=job.file_format)
+
+
+def _units(job: ImportJob, table: Table, ctx: Context) -> Iterator[Unit]:
+    cols = mapping_mod.indices(table.headers, job.mapping)
+    clean = CLEANERS[job.kind]
+
+    def cleaned(number: int, cells: list[str]) -> tuple[Any, list | None]:
+        raw = {name: (cells[i] if i < len(cells) else "") for i, name in cols}
+        try:
+            return clean(raw, ctx), None
+        except RowInvalid as exc:
+            return None, exc.problems
+
+    if job.kind != Kind.ORDERS:
+        for number, cells in table.rows():
+            data, problems = cleaned(number, cells)
+            yield Unit([(number, cells)], data, {number: problems} if problems else None)
+        return
+    yield from _order_units(table, cleaned)
+
+
+def _order_units(table: Table, cleaned) -> Iterator[Unit]:
+    """Lines grouped by order number, in order of first appearance. An order file is held in
+    memory to group lines that are not adjacent; an order with one bad line is rejected as a
+    whole (its good lines are reported too) so it is never stored incomplete."""
+    groups: dict[str, list[tuple[int, list[str], Any, list | None]]] = {}
+    for number, cells in table.rows():
+        data, problems = cleaned(number, cells)
+        key = data["order_number"] if data else f"\0row{number}"
+        groups.setdefault(key, []).append((number, cells, data, problems))
+    for lines in groups.values():
+        rows = [(n, cells) for n, cells, _d, _p in lines]
+        problems = {n: p for n, _c, _d, p in lines if p}
+        head = lines[0][2]
+        for n, _c, d, _p in lines[1:]:
+            if d and head:
+                for name in ("customer", "date"):
+                    if d[name] != head[name]:
+                        problems.setdefault(n, []).append(
+                            (
+                                name,
+                                _("Differs from row %(row)d of the same order.")
+                                % {"row": lines[0][0]},
+                            )
+                        )
+        if problems:
+            for n, _c, _d, _p in lines:
+                problems.setdefault(
+                    n,
+                    [
+                        (
+                            "order_number",
+                            _(
+                                "Another line of this order has errors; fix it and import the order "
+                                "again."
+                            ),
+                        )
+                    ],
+                )
+            yield Unit(rows, None, problems)
+        else:
+            yield Unit(rows, {"order": head, "lines": [d for _n, _c, d, _p in lines]})
+
+
+def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    batch: list[Unit] = []
+    for unit in units:
+        batch.append(unit)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _writer(job: ImportJob, ctx: Context):
+    if job.kind == Kind.CUSTOMERS:
+        return CustomerWriter(ctx=ctx, job_id=job.pk)
+    return WRITERS[job.kind](ctx=ctx, job_id=job.pk)
+
+
+def _write(writer, batch: list[Unit], dry_run: bool) -> Outcome:
+    """Write the valid units of a batch in a savepoint; a dry run rolls it back. When the
+    database refuses the batch, each unit is retried alone so only the culprit fails."""
+    items = [(u.first, u.data) for u in batch]
+    try:
+        with transaction.atomic():
+            outcome = writer.write(items)
+            if dry_run:
+                raise _DryRun(outcome)
+        return outcome
+    except _DryRun as signal:
+        return signal.outcome
+    except DatabaseError:
+        if len(batch) == 1:
+            raise
+    total = Outcome()
+    for index, unit in enumerate(batch):
+        try:
+            one = _write(writer, [unit], dry_run)
+        except DatabaseError as exc:
+            total.failures.append(
+                (
+                    index,
+                    [
+                        (
+                            "",
+                            _("The database refused this row: %(e)s")
+                            % {"e": str(exc).strip()[:300]},
+                        )
+                    ],
+                )
+            )
+            continue
+        total.created += one.created
+        total.updated += one.updated
+        total.unchanged += one.unchanged
+        total.failures.extend((index, problems) for _i, problems in one.failures)
+    return total
+
+
+def _problem_dicts(job: ImportJob, problems: list[tuple[str, str]]) -> list[dict[str, str]]:
+    columns = {f: h for h, f in job.mapping.items() if f}
+    return [{"field": f, "column": columns.get(f, ""), "reason": str(r)} for f, r in problems]
+
+
+def job_run(
+    *,
+    job: ImportJob,
+    by: Any,
+    dry_run: bool = False,
+    resume: bool = False,
+    batch_size: int | None = None,
+    progress: Progress | None = None,
+    after_batch: Callable[[ImportJob], None] | None = None,
+) -> ImportJob:
+    """Run ``job``. ``resume`` continues an interrupted real run after its last committed
+    batch; otherwise the job starts over (its earlier errors and counts are cleared)."""
+    _require_importer(by)
+    problems = mapping_mod.check_mapping(job.kind, job.mapping)
+    if problems:
+        raise ValueError("; ".join(problems))
+    if resume and (
+        job.dry_run or job.status not in {ImportJob.Status.RUNNING, ImportJob.Status.FAILED}
+    ):
+        raise ValueError(_("Only an interrupted import can be resumed."))
+    with transaction.atomic():
+        if not resume:
+            job.row_errors.all().delete()
+            job.committed_units = job.created = job.updated = job.unchanged = job.failed = 0
+            job.total_rows = 0
+        job.dry_run = dry_run
+        job.status = ImportJob.Status.RUNNING
+        job.started_at = timezone.now()
+        job.finished_at = None
+        job.message = ""
+        job.save()
+    ctx = Context(user=by)
+    size = batch_size or BATCH_SIZE.get(job.kind, DEFAULT_BATCH)
+    try:
+        table = table_of(job)
+        writer = _writer(job, ctx)
+        with acting_as(by, "import"):
+            _run(job, table, ctx, writer, dry_run, size, progress, after_batch)
+    except (DatabaseError, OSError, ValueError) as exc:
+        job.status = ImportJob.Status.FAILED
+        job.message = str(exc)[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "message", "finished_at"])
+        raise
+    job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "finished_at"])
+    return job
+
+
+def _run(job, table, ctx, writer, dry_run, size, progress, after_batch) -> None:
+    units = _units(job, table, ctx)
+    skipped_rows = 0
+    for _i in range(job.committed_units):
+        unit = next(units, None)
+        if unit is None:
+            break
+        skipped_rows += len(unit.rows)
+        if unit.data is not None and job.kind == Kind.CUSTOMERS:
+            writer.remember(unit.first, unit.data)
+    rows_done = job.total_rows or skipped_rows
+    for batch in _batches(units, size):
+        valid = [u for u in batch if u.problems is None]
+        errors: list[ImportRowError] = []
+        for unit in batch:
+            for number, cells in unit.rows:
+                if unit.problems and number in unit.problems:
+                    errors.append(
+                        ImportRowError(
+                            job=job,
+                            row_number=number,
+                            values=cells,
+                            problems=_problem_dicts(job, unit.problems[number]),
+                        )
+                    )
+        with transaction.atomic():
+            outcome = _write(writer, valid, dry_run) if valid else Outcome()
+            for index, problems in outcome.failures:
+                unit = valid[index]
+                for number, cells in unit.rows:
+                    errors.append(
+                        ImportRowError(
+                            job=job,
+                            row_number=number,
+                            values=cells,
+                            problems=_problem_dicts(job, problems),
+                        )
+                    )
+            ImportRowError.objects.bulk_create(errors, batch_size=1000)
+            failed_units = len(batch) - len(valid) + len(outcome.failures)
+            job.created += outcome.created
+            job.updated += outcome.updated
+            job.unchanged += outcome.unchanged
+            job.failed += failed_units
+            job.committed_units += len(batch)
+            rows_done += sum(len(u.rows) for u in batch)
+            job.total_rows = rows_done
+            job.save(
+                update_fields=[
+                    "created",
+                    "updated",
+                    "unchanged",
+                    "failed",
+                    "committed_units",
+                    "total_rows",
+                ]
+            )
+        if progress:
+            progress(job.committed_units, rows_done)
+        if after_batch:
+            after_batch(job)
+
+
+def job_restart(*, job: ImportJob, by: Any) -> ImportJob:
+    """A fresh job for the same file and mapping (e.g. commit after a dry run from the CLI)."""
+    _require_importer(by)
+    return ImportJob.objects.create(
+        kind=job.kind,
+        user=by,
+        file_path=job.file_path,
+        original_name=job.original_name,
+        file_format=job.file_format,
+        encoding=job.encoding,
+        headers=job.headers,
+        mapping=job.mapping,
+        source=job.source,
+    )
