@@ -1,0 +1,394 @@
+"""Request and response shapes of the API (they are also the OpenAPI schema).
+
+Input schemas check types and sizes only; the meaning of a value (is this a phone number,
+a date, one of the choices?) is decided by the shared validators in kehu.core.validators,
+exactly as for the entry forms and the importer, so the three never disagree. That is why
+phones, dates, choices and amounts arrive as strings here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+
+# Ids and counts are bounded so that an absurd number is a 422, not an overflow deep in the
+# database driver (SQLite raises OverflowError past 2**63).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+SmallInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
+# Amounts: a JSON number or a string such as "1,280.50" or "¥99"; clean_decimal decides.
+Amount = Annotated[str | int | float, Field(description="A number, or a string like '1,280.50'")]
+DateText = Annotated[str, Field(max_length=40, description="YYYY-MM-DD (also 2024/1/31 etc.)")]
+ChoiceText = Annotated[str, Field(max_length=40, description="The stored value or its label")]
+
+
+def text(max_length: int, description: str = "") -> object:
+    return Field(None, max_length=max_length, description=description or None)
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+class Error(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str | None = None
+
+
+class ValidationErrorOut(Schema):
+    detail: list[FieldError]
+
+
+READ_ERRORS: dict[int, type[Schema]] = {401: Error, 404: Error, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, type[Schema]] = {
+    401: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+    422: ValidationErrorOut,
+}
+
+
+# --- shared references ------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    name: str
+
+
+class Me(Schema):
+    id: int
+    username: str
+    name: str
+    role: str | None
+    team: Ref | None
+    partner: Ref | None
+    can_edit: bool
+    can_log_interaction: bool
+    masked: bool
+
+
+# --- customers --------------------------------------------------------------------------------
+
+CustomerOrdering = Literal[
+    "name", "-name", "created", "-created", "-profit", "-clv", "grade", "id", "-id", "updated",
+    "-updated",
+]  # fmt: skip
+
+
+class CustomerQuery(Schema):
+    q: str = Field("", max_length=100, description="Quick search: name, pinyin, phone, e-mail")
+    grade: str = Field("", max_length=1)
+    tier: str = Field("", max_length=10)
+    owner: Id | None = None
+    team: Id | None = None
+    status: str = Field("", max_length=10, description="Lifecycle status")
+    loyalty: str = Field("", max_length=12)
+    churn: str = Field("", max_length=10)
+    city: str = Field("", max_length=50)
+    tag: list[Annotated[str, Field(max_length=60)]] = Field(
+        default_factory=list, max_length=10, description="Repeat for customers with all tags"
+    )
+    core: bool | None = None
+    archived: bool = Field(False, description="List archived customers instead")
+    updated_since: dt.datetime | None = None
+    ordering: CustomerOrdering = "-id"
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class CustomerPatch(Schema):
+    """Fields to change; those left out stay as they are, null empties a field."""
+
+    kind: ChoiceText | None = None
+    name: str | None = Field(None, min_length=1, max_length=200)
+    name_en: str | None = text(200)
+    aliases: list[Annotated[str, Field(max_length=200)]] | None = Field(None, max_length=20)
+    external_id: str | None = text(100, "Your system's id; unique")
+    phone: str | None = text(64, "Any common format; stored as E.164")
+    email: str | None = text(254)
+    province: str | None = text(50)
+    city: str | None = text(50)
+    district: str | None = text(50)
+    address: str | None = text(255)
+    postcode: str | None = text(12)
+    trade_area: str | None = text(100)
+    birthday: DateText | None = None
+    gender: ChoiceText | None = None
+    age_band: ChoiceText | None = None
+    income_band: ChoiceText | None = None
+    household_size: SmallInt | None = None
+    id_number: str | None = text(32)
+    industry: str | None = text(100)
+    employees: SmallInt | None = None
+    source: ChoiceText | None = None
+    acquired_on: DateText | None = None
+    partner_id: Id | None = None
+    tags: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
+        None, max_length=50
+    )
+    notes: str | None = text(10_000)
+
+
+class CustomerIn(CustomerPatch):
+    name: str = Field(min_length=1, max_length=200)
+    owner_id: Id | None = Field(
+        None, description="Defaults to you; another owner needs a manager or administrator"
+    )
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    name_en: str
+    aliases: list[str]
+    external_id: str | None
+    phone: str
+    email: str
+    province: str
+    city: str
+    district: str
+    address: str
+    postcode: str
+    trade_area: str
+    birthday: str | None = Field(description="YYYY-MM-DD, or masked")
+    gender: str
+    age_band: str
+    income_band: str
+    household_size: int | None
+    id_number: str
+    industry: str
+    employees: int | None
+    source: str
+    acquired_on: dt.date | None
+    owner: UserRef | None
+    team: Ref | None
+    partner: Ref | None
+    tags: list[str]
+    notes: str
+    grade: str
+    tier: str
+    lifecycle_status: str
+    loyalty_stage: str
+    churn_type: str
+    is_core: bool
+    profit: Decimal | None
+    clv: Decimal | None
+    completeness: int
+    is_archived: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    masked: bool = Field(description="Personal data is masked for your role")
+
+
+class PageQuery(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class Page(Schema):
+    count: int = Field(description="Matching rows, counted up to a cap")
+    count_is_capped: bool
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class CustomerPage(Page):
+    items: list[CustomerOut]
+
+
+# --- relations --------------------------------------------------------------------------------
+
+
+class RelationIn(Schema):
+    kind: ChoiceText
+    other_id: Id
+    role: str | None = text(100)
+    since: DateText | None = None
+    note: str | None = text(255)
+
+
+class RelationOut(Schema):
+    id: int
+    kind: str
+    label: str = Field(description="The relation read from this customer's side")
+    direction: Literal["out", "in"]
+    other: Ref
+    role: str
+    since: dt.date | None
+    note: str
+    created_at: dt.datetime
+
+
+# --- interactions -----------------------------------------------------------------------------
+
+
+class InteractionQuery(Schema):
+    customer: Id | None = None
+    channel: str = Field("", max_length=10)
+    department: str = Field("", max_length=10)
+    direction: str = Field("", max_length=3)
+    outcome: str = Field("", max_length=12)
+    user: Id | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+class InteractionIn(Schema):
+    channel: ChoiceText
+    direction: ChoiceText | None = None
+    department: ChoiceText | None = Field(None, description="Defaults from your role")
+    subject: str = Field(min_length=1, max_length=200)
+    notes: str | None = text(20_000)
+    occurred_at: dt.datetime | None = Field(None, description="Defaults to now")
+    duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
+    outcome: ChoiceText | None = None
+
+
+class InteractionOut(Schema):
+    id: int
+    customer: Ref
+    channel: str
+    direction: str
+    department: str
+    subject: str
+    notes: str
+    user: UserRef | None
+    partner: Ref | None
+    occurred_at: dt.datetime
+    duration_minutes: int | None
+    outcome: str
+    created_at: dt.datetime
+
+
+class InteractionPage(Page):
+    items: list[InteractionOut]
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+class OrderLineIn(Schema):
+    product_id: Id | None = Field(None, description="The product, by id …")
+    sku: str | None = Field(None, max_length=50, description="… or by SKU")
+    quantity: Amount
+    unit_price: Amount | None = Field(None, description="Defaults to the list price")
+
+
+class OrderIn(Schema):
+    number: str = Field(min_length=1, max_length=50)
+    ordered_on: DateText | None = Field(None, description="Defaults to today")
+    channel: ChoiceText
+    status: ChoiceText | None = Field(None, description="Defaults to completed")
+    campaign_id: Id | None = None
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
+
+
+class ProductRef(Schema):
+    id: int
+    sku: str
+    name: str
+
+
+class OrderLineOut(Schema):
+    id: int
+    product: ProductRef
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    cost: Decimal | None = Field(description="Hidden from channel partners")
+
+
+class OrderOut(Schema):
+    id: int
+    customer_id: int
+    number: str
+    ordered_on: dt.date
+    channel: str
+    status: str
+    campaign: Ref | None
+    partner: Ref | None
+    sales_rep: UserRef | None
+    amount: Decimal
+    cost: Decimal | None = Field(description="Hidden from channel partners")
+    margin: Decimal | None = Field(description="Hidden from channel partners")
+    lines: list[OrderLineOut]
+    created_at: dt.datetime
+
+
+class OrderPage(Page):
+    items: list[OrderOut]
+
+
+# --- invoices and payments --------------------------------------------------------------------
+
+
+class InvoiceQuery(PageQuery):
+    open: bool | None = Field(None, description="true: not yet paid; false: paid")
+
+
+class PaymentIn(Schema):
+    amount: Amount
+    paid_on: DateText | None = Field(None, description="Defaults to today")
+    method: str | None = text(30, "cash, transfer, card, …")
+    external_id: str | None = text(100, "Your system's id; unique")
+
+
+class PaymentOut(Schema):
+    id: int
+    invoice_id: int
+    customer_id: int
+    paid_on: dt.date
+    amount: Decimal
+    method: str
+    external_id: str | None
+    created_at: dt.datetime
+
+
+class InvoiceOut(Schema):
+    id: int
+    customer_id: int
+    order_id: int | None
+    number: str
+    issued_on: dt.date
+    due_on: dt.date
+    amount: Decimal
+    paid_amount: Decimal
+    written_off: Decimal
+    outstanding: Decimal
+    paid_on: dt.date | None
+    is_overdue: bool
+
+
+class InvoiceDetailOut(InvoiceOut):
+    payments: list[PaymentOut]
+
+
+class InvoicePage(Page):
+    items: list[InvoiceOut]
+
+
+class PaymentPage(Page):
+    items: list[PaymentOut]
+
+
+class PaymentResult(Schema):
+    payment: PaymentOut
+    invoice: InvoiceOut
