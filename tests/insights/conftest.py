@@ -110,3 +110,12 @@ def shop(org):
     order(o.chen, dt.date(2025, 6, 2), "5000", "10", status=Order.Status.CANCELLED)
     order(o.chen, dt.date(2025, 7, 15), "7000", "10")
     return o
+
+
+@pytest.fixture
+def scored(shop):
+    """The shop after one analytics run as of AS_OF."""
+    from kehu.insights import services
+
+    shop.run = services.analytics_run(as_of=AS_OF)
+    return shop

@@ -37,6 +37,23 @@ DEFAULT_UNIT_COST = {
 }
 DEFAULT_COST_PER_MINUTE = {"phone": 1.0, "chat": 0.5, "store": 1.0, "field": 1.0, TICKET_KIND: 1.0}
 
+# Display names of the analytics' codes (kehu.analytics.value).
+LOSS_REASONS = {
+    "negative_margin": _("sold below cost"),
+    "cost_to_serve": _("cost to serve"),
+    "bad_debt": _("bad debt"),
+}
+RFM_SEGMENTS = {
+    "champions": _("Champions"),
+    "loyal": _("Loyal"),
+    "potential": _("Potential loyalists"),
+    "new": _("New"),
+    "at_risk": _("At risk"),
+    "cant_lose": _("Can't lose them"),
+    "hibernating": _("Hibernating"),
+    "lost": _("Lost"),
+}
+
 share = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 positive = [MinValueValidator(0.0)]
 
@@ -226,13 +243,17 @@ class CustomerScore(models.Model):
     cost_to_serve = models.FloatField(_("cost to serve"), default=0.0)
     bad_debt = models.FloatField(_("bad debt"), default=0.0)
     profit = models.FloatField(_("profit contribution"), default=0.0)
-    loss_reason = models.CharField(_("loss reason"), max_length=20, blank=True)
+    loss_reason = models.CharField(
+        _("loss reason"), max_length=20, choices=list(LOSS_REASONS.items()), blank=True
+    )
 
     rfm_r = models.PositiveSmallIntegerField("R", null=True, blank=True)
     rfm_f = models.PositiveSmallIntegerField("F", null=True, blank=True)
     rfm_m = models.PositiveSmallIntegerField("M", null=True, blank=True)
     rfm_score = models.PositiveSmallIntegerField(_("RFM score"), null=True, blank=True)
-    rfm_segment = models.CharField(_("RFM segment"), max_length=20, blank=True)
+    rfm_segment = models.CharField(
+        _("RFM segment"), max_length=20, choices=list(RFM_SEGMENTS.items()), blank=True
+    )
 
     grade = models.CharField(_("grade"), max_length=1, choices=Customer.Grade.choices, blank=True)
     tier = models.CharField(_("tier"), max_length=10, choices=Customer.Tier.choices, blank=True)

@@ -77,3 +77,13 @@ def analytics_nightly() -> int:
         log.info("next nightly analytics run at %s", when.isoformat())
     run = services.analytics_run(trigger=AnalyticsRun.Trigger.NIGHTLY)
     return run.pk
+
+
+@task()
+def analytics_on_request(user_id: int | None = None) -> int:
+    """A run asked for on the settings page (after changing the cut-offs, say)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    run = services.analytics_run(trigger=AnalyticsRun.Trigger.USER, by=user)
+    return run.pk
