@@ -117,3 +117,47 @@ def world(org):
         customer=w.remove, by=org.bob, channel="phone", subject="Asked about prices"
     )
     return w
+
+
+def _same(a, b, norm=lambda v: str(v).strip().lower()) -> bool | None:
+    if not a or not b:
+        return None
+    return norm(a) == norm(b)
+
+
+def fake_score(record, candidates):
+    """A stand-in for the matcher's single-record scorer: name (simplified), phone (E.164),
+    e-mail and ID number, each worth a fixed weight."""
+    from kehu.core.text import compact, phone_e164
+    from kehu.quality.matcher import Match
+
+    weights = {"name": 4.0, "phone": 6.0, "email": 6.0, "id_number": 8.0}
+    norms = {
+        "name": compact,
+        "phone": lambda v: phone_e164(str(v)) or str(v),
+        "email": lambda v: str(v).strip().lower(),
+        "id_number": lambda v: str(v).strip().upper(),
+    }
+    out = []
+    for cand in candidates:
+        total, evidence = -4.0, []
+        for name, weight in weights.items():
+            same = _same(record.get(name), cand.get(name), norms[name])
+            if same is None:
+                continue
+            w = weight if same else -weight / 2
+            total += w
+            evidence.append({"field": name, "level": "exact" if same else "different", "weight": w})
+        probability = 2**total / (1 + 2**total)
+        out.append(
+            Match(customer_id=cand["id"], probability=probability, weight=total, evidence=evidence)
+        )
+    return out
+
+
+@pytest.fixture
+def fake_scorer():
+    from kehu.quality.matcher import use_scorer
+
+    with use_scorer(fake_score):
+        yield fake_score

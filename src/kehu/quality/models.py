@@ -70,6 +70,10 @@ class Merge(models.Model):
     def is_active(self) -> bool:
         return self.undone_at is None
 
+    @property
+    def moved_rows(self) -> int:
+        return sum((self.summary or {}).get("moved", {}).values())
+
 
 class DuplicatePair(models.Model):
     class Status(models.TextChoices):
