@@ -134,9 +134,20 @@ class Context:
             )
         return self._users[username]
 
-    def choice(self, name: str, choices) -> list[tuple[str, str]]:
+    def choice_index(self, name: str, allowed: list[tuple[str, str]]) -> dict[str, str]:
+        key = "index:" + name
+        if key not in self._choice_cache:
+            index: dict[str, str] = {}
+            for stored, label in allowed:
+                index.setdefault(str(stored).lower(), stored)
+                index.setdefault(str(label).lower(), stored)
+            self._choice_cache[key] = index  # type: ignore[assignment]
+        return self._choice_cache[key]  # type: ignore[return-value]
+
+    def choice(self, name: str, choices: Callable[[], Any]) -> list[tuple[str, str]]:
+        # ``choices`` is a callable: building a TextChoices' list costs more than the check.
         if name not in self._choice_cache:
-            self._choice_cache[name] = _choices(choices, EXTRA_CHOICES.get(name, {}))
+            self._choice_cache[name] = _choices(choices(), EXTRA_CHOICES.get(name, {}))
         return self._choice_cache[name]
 
 
@@ -179,8 +190,16 @@ class Cleaner:
         if value in (None, ""):
             self.problems.append((name, _("This field is required.")))
 
-    def choice(self, name: str, choices, key: str | None = None) -> str:
-        return self.run(name, lambda v: clean_choice(v, self.ctx.choice(key or name, choices)))
+    def choice(self, name: str, choices: Callable[[], Any], key: str | None = None) -> str:
+        value = self.raw.get(name, "")
+        if not value:
+            return ""
+        allowed = self.ctx.choice(key or name, choices)
+        # A dict of the accepted spellings answers the common case; misses go through the
+        # shared validator, which words the error.
+        fast = self.ctx.choice_index(key or name, allowed)
+        hit = fast.get(value.strip().lower())
+        return hit if hit is not None else self.run(name, lambda v: clean_choice(v, allowed))
 
     def username(self, name: str) -> Any:
         value = self.raw.get(name, "")
@@ -220,7 +239,7 @@ def clean_customer(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {}
     name = c.text("name", _max(Customer, "name"))
     company = c.text("company", 200)
-    kind = c.choice("kind", Customer.Kind.choices)
+    kind = c.choice("kind", lambda: Customer.Kind.choices)
     if not name and company:
         # A row naming only a company is the company itself.
         name, kind, company = company, kind or Customer.Kind.COMPANY, ""
@@ -244,8 +263,8 @@ def clean_customer(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         ("email", c.run("email", clean_email)),
         ("birthday", c.run("birthday", clean_birthday)),
         ("acquired_on", c.run("acquired_on", clean_date)),
-        ("gender", c.choice("gender", Customer._meta.get_field("gender").choices)),
-        ("source", c.choice("source", Customer.Source.choices)),
+        ("gender", c.choice("gender", lambda: Customer._meta.get_field("gender").choices)),
+        ("source", c.choice("source", lambda: Customer.Source.choices)),
     ):
         if value:
             out[key] = value
@@ -272,7 +291,7 @@ def clean_relation(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     out = {
         "from_customer": _ref(c, "from_customer"),
         "to_customer": _ref(c, "to_customer"),
-        "kind": c.choice("kind", Relation.Kind.choices, "relation"),
+        "kind": c.choice("kind", lambda: Relation.Kind.choices, "relation"),
         "role": c.text("role", _max(Relation, "role")),
         "since": c.run("since", clean_date),
         "note": c.text("note", _max(Relation, "note")),
@@ -294,8 +313,8 @@ def clean_order_line(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         "order_number": c.text("order_number", _max(Order, "number")),
         "customer": _ref(c, "customer"),
         "date": c.run("date", clean_date),
-        "channel": c.choice("channel", Channel.choices) or Channel.STORE,
-        "status": c.choice("status", Order.Status.choices) or Order.Status.COMPLETED,
+        "channel": c.choice("channel", lambda: Channel.choices) or Channel.STORE,
+        "status": c.choice("status", lambda: Order.Status.choices) or Order.Status.COMPLETED,
         "campaign": c.get("campaign"),
         "product": c.text("product", 50),
         "product_name": c.text("product_name", 200),
@@ -372,13 +391,13 @@ def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     out = {
         "customer": _ref(c, "customer"),
         "occurred_at": c.run("occurred_at", _datetime),
-        "channel": c.choice("channel", Channel.choices),
+        "channel": c.choice("channel", lambda: Channel.choices),
         "subject": c.text("subject", _max(Interaction, "subject")),
         "notes": c.get("notes"),
-        "direction": c.choice("direction", Interaction.Direction.choices)
+        "direction": c.choice("direction", lambda: Interaction.Direction.choices)
         or Interaction.Direction.OUTBOUND,
-        "department": c.choice("department", Department.choices) or Department.SALES,
-        "outcome": c.choice("outcome", Interaction.Outcome.choices) or "",
+        "department": c.choice("department", lambda: Department.choices) or Department.SALES,
+        "outcome": c.choice("outcome", lambda: Interaction.Outcome.choices) or "",
         "duration_minutes": c.run(
             "duration_minutes",
             lambda v: int(clean_decimal(v, minimum=ZERO, maximum=Decimal(24 * 60))),

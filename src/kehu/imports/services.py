@@ -108,12 +108,26 @@ def job_create(
 def job_set_mapping(*, job: ImportJob, mapping: dict[str, str], by: Any) -> list[str]:
     """Store the mapping for this job's headers; returns the problems (empty when usable)."""
     _require_importer(by)
+    _require_open(job)
     cleaned = {h: (mapping.get(h) or "") for h in job.headers}
     problems = mapping_mod.check_mapping(job.kind, cleaned)
     if cleaned != job.mapping:
         job.mapping = cleaned
-        job.save(update_fields=["mapping"])
+        # A dry run checked the old mapping: it can't stand for the new one.
+        job.status = ImportJob.Status.UPLOADED
+        job.save(update_fields=["mapping", "status"])
     return problems
+
+
+def job_is_open(job: ImportJob) -> bool:
+    """A job can still be re-mapped and run until a real run has started: after that it is
+    history (re-importing means uploading the file again, which is idempotent)."""
+    return job.dry_run or job.status in {ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED}
+
+
+def _require_open(job: ImportJob) -> None:
+    if not job_is_open(job):
+        raise ValueError(_("This import has run; upload the file again to import it again."))
 
 
 @transaction.atomic
@@ -143,12 +157,15 @@ def _units(job: ImportJob, table: Table, ctx: Context) -> Iterator[Unit]:
         try:
             return clean(raw, ctx), None
         except RowInvalid as exc:
-            return None, exc.problems
+            return raw, exc.problems
 
     if job.kind != Kind.ORDERS:
         for number, cells in table.rows():
             data, problems = cleaned(number, cells)
-            yield Unit([(number, cells)], data, {number: problems} if problems else None)
+            if problems:
+                yield Unit([(number, cells)], None, {number: problems})
+            else:
+                yield Unit([(number, cells)], data)
         return
     yield from _order_units(table, cleaned)
 
@@ -160,14 +177,15 @@ def _order_units(table: Table, cleaned) -> Iterator[Unit]:
     groups: dict[str, list[tuple[int, list[str], Any, list | None]]] = {}
     for number, cells in table.rows():
         data, problems = cleaned(number, cells)
-        key = data["order_number"] if data else f"\0row{number}"
+        # Invalid lines still join their order (by the raw cell) so it is rejected whole.
+        key = data.get("order_number") or f"\0row{number}"
         groups.setdefault(key, []).append((number, cells, data, problems))
     for lines in groups.values():
         rows = [(n, cells) for n, cells, _d, _p in lines]
         problems = {n: p for n, _c, _d, p in lines if p}
         head = lines[0][2]
-        for n, _c, d, _p in lines[1:]:
-            if d and head:
+        for n, _c, d, p in lines[1:]:
+            if not p and not lines[0][3]:
                 for name in ("customer", "date"):
                     if d[name] != head[name]:
                         problems.setdefault(n, []).append(
@@ -274,10 +292,11 @@ def job_run(
     problems = mapping_mod.check_mapping(job.kind, job.mapping)
     if problems:
         raise ValueError("; ".join(problems))
-    if resume and (
-        job.dry_run or job.status not in {ImportJob.Status.RUNNING, ImportJob.Status.FAILED}
-    ):
-        raise ValueError(_("Only an interrupted import can be resumed."))
+    if resume:
+        if job.dry_run or job.status not in {ImportJob.Status.RUNNING, ImportJob.Status.FAILED}:
+            raise ValueError(_("Only an interrupted import can be resumed."))
+    else:
+        _require_open(job)
     with transaction.atomic():
         if not resume:
             job.row_errors.all().delete()
