@@ -53,13 +53,14 @@ class ApiClient:
 
 @pytest.fixture
 def api(org):
-    """``api("alice")`` → a client authenticated with a fresh token of alice;
-    ``api(None)`` → an anonymous client."""
+    """``api("alice")`` → a client authenticated with a fresh token of alice (a user object
+    works too); ``api(None)`` → an anonymous client."""
 
-    def make(username: str | None) -> ApiClient:
-        if username is None:
+    def make(who: Any) -> ApiClient:
+        if who is None:
             return ApiClient(Client())
-        _token, raw = issue_token(user=getattr(org, username), name="tests")
+        user = getattr(org, who) if isinstance(who, str) else who
+        _token, raw = issue_token(user=user, name="tests")
         return ApiClient(Client(headers={"Authorization": f"Bearer {raw}"}))
 
     return make

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 # Ids and counts are bounded so that an absurd number is a 422, not an overflow deep in the
 # database driver (SQLite raises OverflowError past 2**63).
@@ -22,6 +23,13 @@ SmallInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Amount = Annotated[str | int | float, Field(description="A number, or a string like '1,280.50'")]
 DateText = Annotated[str, Field(max_length=40, description="YYYY-MM-DD (also 2024/1/31 etc.)")]
 ChoiceText = Annotated[str, Field(max_length=40, description="The stored value or its label")]
+
+
+class Input(Schema):
+    """Request bodies refuse unknown fields: a misspelt or unsupported field (``owner_id`` on
+    PATCH, say) is a 422, not a silent no-op the client believes worked."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def text(max_length: int, description: str = "") -> object:
@@ -110,7 +118,7 @@ class CustomerQuery(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(Input):
     """Fields to change; those left out stay as they are, null empties a field."""
 
     kind: ChoiceText | None = None
@@ -215,7 +223,7 @@ class CustomerPage(Page):
 # --- relations --------------------------------------------------------------------------------
 
 
-class RelationIn(Schema):
+class RelationIn(Input):
     kind: ChoiceText
     other_id: Id
     role: str | None = text(100)
@@ -251,7 +259,7 @@ class InteractionQuery(Schema):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
-class InteractionIn(Schema):
+class InteractionIn(Input):
     channel: ChoiceText
     direction: ChoiceText | None = None
     department: ChoiceText | None = Field(None, description="Defaults from your role")
@@ -285,14 +293,14 @@ class InteractionPage(Page):
 # --- orders -----------------------------------------------------------------------------------
 
 
-class OrderLineIn(Schema):
+class OrderLineIn(Input):
     product_id: Id | None = Field(None, description="The product, by id …")
     sku: str | None = Field(None, max_length=50, description="… or by SKU")
     quantity: Amount
     unit_price: Amount | None = Field(None, description="Defaults to the list price")
 
 
-class OrderIn(Schema):
+class OrderIn(Input):
     number: str = Field(min_length=1, max_length=50)
     ordered_on: DateText | None = Field(None, description="Defaults to today")
     channel: ChoiceText
@@ -344,7 +352,7 @@ class InvoiceQuery(PageQuery):
     open: bool | None = Field(None, description="true: not yet paid; false: paid")
 
 
-class PaymentIn(Schema):
+class PaymentIn(Input):
     amount: Amount
     paid_on: DateText | None = Field(None, description="Defaults to today")
     method: str | None = text(30, "cash, transfer, card, …")
