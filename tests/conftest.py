@@ -15,6 +15,13 @@ from kehu.core.models import Partner, Profile, Role, Team
 from kehu.customers import services
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # PBKDF2's deliberate slowness costs seconds per test here; tests need no real hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: str, *, team=None, partner=None, **extra):
     user = get_user_model().objects.create_user(
         username=username, password="password-for-tests", **extra

@@ -67,11 +67,14 @@ def _jsonable(value: Any) -> Any:
 
 
 def field_values(instance: models.Model) -> dict[str, Any]:
+    """The instance's loaded field values; deferred fields are left out rather than fetched
+    (fetching would load the row again and recurse through ``from_db``)."""
     values = {}
+    loaded = instance.__dict__
     for field in instance._meta.concrete_fields:
-        if field.name in getattr(instance, "audit_exclude", ()):
+        if field.name in getattr(instance, "audit_exclude", ()) or field.attname not in loaded:
             continue
-        values[field.attname] = _jsonable(getattr(instance, field.attname))
+        values[field.attname] = _jsonable(loaded[field.attname])
     return values
 
 
@@ -139,7 +142,9 @@ def _on_save(sender, instance: Audited, created: bool, raw: bool = False, **kwar
         if before is None:
             changes = {k: [None, v] for k, v in after.items()}
         else:
-            changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+            changes = {
+                k: [before.get(k), v] for k, v in after.items() if k in before and before[k] != v
+            }
         if not changes:
             return
         action = "update"

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import phonenumbers
 from opencc import OpenCC
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 _t2s = OpenCC("t2s")
 _SPACE_PUNCT = re.compile(r"[\s\-_.,，。·・'\"()（）/\\]+")
@@ -57,7 +57,8 @@ def name_keys(*names: str) -> set[str]:
         if full:
             keys.add(full)
             keys.add(initials)
-        tokens = [t for t in re.split(r"\s+", simplify(name)) if t and not has_han(t)]
+        tokens = [compact(t) for t in re.split(r"\s+", simplify(name)) if t and not has_han(t)]
+        tokens = [t for t in tokens if t]
         if len(tokens) > 1:
             keys.add("".join(reversed(tokens)))
             keys.update(t for t in tokens if len(t) > 1)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import phonenumbers
+
 from kehu.core.text import compact, name_keys, national_digits, phone_e164, simplify
 
 MIN_PHONE_DIGITS = 4
@@ -54,8 +56,10 @@ def parse_query(text: str, *, region: str = "CN") -> Query:
         e164 = phone_e164(text, region)
         if e164:
             return Query(exact=("t:" + e164.lstrip("+"),))
-        # A fragment: the start of the number, or (call-centre habit) its last digits.
-        return Query(prefixes=("t:" + digits, "r:" + digits[::-1]))
+        # A fragment: the start of the number (with or without the country code), or (the
+        # call-centre habit) its last digits.
+        country = str(phonenumbers.country_code_for_region(region))
+        return Query(prefixes=("t:" + digits, "t:" + country + digits, "r:" + digits[::-1]))
     key = compact(text)
     if not key:
         return Query()

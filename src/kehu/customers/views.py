@@ -191,26 +191,30 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(permissions.can_log_interaction(request.user))
     customer = _visible_customer(request, pk, include_archived=False)
     form = InteractionForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    saved = request.method == "POST" and form.is_valid()
+    if saved:
         services.interaction_log(customer=customer, by=request.user, **form.cleaned_data)
-        if request.headers.get("HX-Request"):
-            response = render(
-                request,
-                "customers/_timeline.html",
-                {
-                    "customer": customer,
-                    "timeline": selectors.customer_timeline(customer=customer),
-                    "interaction_form": InteractionForm(user=request.user),
-                    "can_log": True,
-                },
-            )
-            return response
+        form = InteractionForm(user=request.user)
+    if request.headers.get("HX-Request"):
+        # htmx swaps only 2xx answers, so a form with errors comes back as 200 in place.
+        return render(
+            request,
+            "customers/_timeline.html",
+            {
+                "customer": customer,
+                "timeline": selectors.customer_timeline(customer=customer),
+                "interaction_form": form,
+                "can_log": True,
+                "logged": saved,
+            },
+        )
+    if saved:
         messages.success(request, _("Interaction logged."))
         return redirect("customers:detail", pk=customer.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "customers/_interaction_form.html",
+        "customers/interaction_page.html",
         {"customer": customer, "form": form},
         status=status,
     )

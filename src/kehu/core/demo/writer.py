@@ -1,0 +1,203 @@
+"""Writing generated column batches: PostgreSQL COPY, or ``bulk_create`` elsewhere (SQLite).
+
+Both paths take the same ``Table`` (see ``common``) and give the same rows. Ids are assigned
+here up front (after the current maximum) so that the generators can link orders to
+customers and payments to invoices before anything is written; the sequences are moved past
+them at the end. Bulk writes bypass the audit signals on purpose: the build records one
+summary event instead of millions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.db.models import Max
+
+from kehu.core.demo.common import Table
+
+INT_TYPES = {
+    "AutoField",
+    "BigAutoField",
+    "ForeignKey",
+    "OneToOneField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "PositiveBigIntegerField",
+}
+COPY_ROWS = 200_000  # rows per CSV chunk: bounds the memory of one COPY
+ORM_BATCH = 2_000
+
+
+class Writer:
+    """Allocates ids and writes tables; ``counts`` says how many rows went to each model."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._next: dict[type, int] = {}
+        self.postgres = connection.vendor == "postgresql"
+
+    def alloc(self, model: type, n: int) -> np.ndarray:
+        if model not in self._next:
+            top = model._default_manager.aggregate(top=Max("pk"))["top"]
+            self._next[model] = (top or 0) + 1
+        start = self._next[model]
+        self._next[model] = start + n
+        return np.arange(start, start + n, dtype=np.int64)
+
+    def write(self, table: Table) -> None:
+        n = table.n
+        if n == 0:
+            return
+        cols = _complete(table, self.alloc)
+        if self.postgres:
+            _copy(table.model, cols, n)
+        else:
+            _bulk_create(table.model, cols, n)
+        self.counts[table.model._meta.label] += n
+
+    def finish(self) -> None:
+        """Move the id sequences past the ids written (PostgreSQL; SQLite's AUTOINCREMENT
+        keeps up by itself)."""
+        statements = connection.ops.sequence_reset_sql(no_style(), list(self._next))
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+
+
+def _fields(model: type) -> list[models.Field]:
+    return list(model._meta.concrete_fields)
+
+
+def _complete(table: Table, alloc) -> dict[str, Any]:
+    """The table's columns plus every other column of the model, filled with its default
+    (COPY sets no defaults: Django keeps them in Python, not in the database)."""
+    cols = dict(table.cols)
+    n = table.n
+    pk = table.model._meta.pk.attname
+    if pk not in cols:
+        cols[pk] = alloc(table.model, n)
+    if "updated_at" not in cols and "created_at" in cols:
+        cols["updated_at"] = cols["created_at"]
+    for field in _fields(table.model):
+        if field.attname not in cols:
+            default = field.get_default()
+            cols[field.attname] = (
+                [field.get_default() for _ in range(n)]
+                if isinstance(default, list | dict)
+                else [default] * n
+            )
+    return cols
+
+
+# --- PostgreSQL: COPY … FROM STDIN (FORMAT csv) ----------------------------------------
+
+
+def _arrow(field: models.Field, values: Any) -> pa.Array:
+    kind = field.get_internal_type()
+    if kind in INT_TYPES:
+        if isinstance(values, np.ndarray):
+            values = values.astype(np.int64)
+            return pa.array(values, mask=values < 0) if field.null else pa.array(values)
+        return pa.array(values, type=pa.int64())
+    if kind == "DecimalField":  # integer hundredths → 123.45
+        if isinstance(values, np.ndarray):
+            return pa.array(values / 100.0)
+        return pa.array([None if v is None else v / 100 for v in values], type=pa.float64())
+    if kind == "DateField":
+        if isinstance(values, np.ndarray):
+            return pa.array(values.astype("datetime64[D]"), from_pandas=True)
+        return pa.array(values, type=pa.date32())
+    if kind == "DateTimeField":
+        if isinstance(values, np.ndarray):
+            stamps = pa.array(values.astype("datetime64[s]"), from_pandas=True)
+            return stamps.cast(pa.timestamp("s", tz="UTC"))
+        return pa.array(values, type=pa.timestamp("us", tz="UTC"))
+    if kind == "JSONField":
+        return pa.array([json.dumps(v, ensure_ascii=False) for v in values], type=pa.string())
+    if kind == "BooleanField":
+        return pa.array(np.asarray(values, dtype=bool))
+    if kind == "FloatField":
+        return pa.array(np.asarray(values, dtype=float), from_pandas=True)
+    return pa.array(values if isinstance(values, list) else list(values), type=pa.string())
+
+
+def _copy(model: type, cols: dict[str, Any], n: int) -> None:
+    fields = _fields(model)
+    table = pa.table({f.column: _arrow(f, cols[f.attname]) for f in fields})
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = (
+        f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN (FORMAT csv)"
+    )
+    # "needed" quoting writes '' as "" and NULL as nothing: COPY's CSV format tells them apart.
+    options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for start in range(0, n, COPY_ROWS):
+            buffer = io.BytesIO()
+            pacsv.write_csv(table.slice(start, COPY_ROWS), buffer, options)
+            copy.write(buffer.getbuffer())
+
+
+# --- elsewhere: bulk_create --------------------------------------------------------------
+
+
+def _python(field: models.Field, values: Any) -> list[Any]:
+    kind = field.get_internal_type()
+    if isinstance(values, np.ndarray):
+        if kind in INT_TYPES:
+            out = values.astype(np.int64).tolist()
+            return [None if v < 0 else v for v in out] if field.null else out
+        if kind == "DecimalField":
+            return [Decimal(v).scaleb(-2) for v in values.astype(np.int64).tolist()]
+        if kind == "DateTimeField":
+            return [
+                None if v is None else v.replace(tzinfo=dt.UTC)
+                for v in values.astype("datetime64[s]").tolist()
+            ]
+        return values.tolist()
+    if kind == "DecimalField":
+        return [None if v is None else Decimal(v).scaleb(-2) for v in values]
+    return list(values)
+
+
+@contextlib.contextmanager
+def _keep_timestamps(model: type) -> Iterator[None]:
+    """bulk_create stamps auto_now / auto_now_add fields with the current time; the demo's
+    rows carry their own history (a customer acquired two years ago was created then), so
+    the flags are lifted for the duration of the insert."""
+    flagged = [
+        (f, f.auto_now, f.auto_now_add)
+        for f in _fields(model)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    for f, _now, _add in flagged:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, now, add in flagged:
+            f.auto_now, f.auto_now_add = now, add
+
+
+def _bulk_create(model: type, cols: dict[str, Any], n: int) -> None:
+    fields = _fields(model)
+    names = [f.attname for f in fields]
+    columns = [_python(f, cols[f.attname]) for f in fields]
+    objs = [model(**dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
+    with _keep_timestamps(model):
+        model._default_manager.bulk_create(objs, batch_size=ORM_BATCH)
