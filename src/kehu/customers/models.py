@@ -260,6 +260,9 @@ class SearchKey(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["customer", "key"], name="searchkey_unique")]
 
+    def __str__(self) -> str:
+        return self.key
+
 
 class ContactPoint(Audited, TimeStamped):
     """Further phones, e-mails and messaging handles beyond the primary ones on Customer."""
@@ -478,3 +481,6 @@ class OwnerHistory(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["customer", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.owner_id} from {self.started_at:%Y-%m-%d}"
