@@ -125,9 +125,10 @@ def payment_record(
         method=method,
         external_id=external_id or None,
     )
-    payment.full_clean()
+    payment.full_clean()  # also refuses fractions of a cent, so quantizing below is exact
+    payment.amount = money(amount)
     payment.save()
-    invoice.paid_amount = invoice.paid_amount + amount
+    invoice.paid_amount = invoice.paid_amount + payment.amount
     if invoice.outstanding == ZERO:
         # Settled: the date of the last payment is when it was paid (lateness is measured
         # against due_on from this).
