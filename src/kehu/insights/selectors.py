@@ -330,9 +330,15 @@ def export_rows(*, user: Any, run: AnalyticsRun, filters: ReportFilters) -> Iter
 
 
 def customer_value_history(*, customer: Customer, limit: int = 8) -> list[CustomerScore]:
-    """The customer's scores in the last ``limit`` snapshots, newest first (one query)."""
-    return list(
+    """The customer's scores in the last ``limit`` snapshots, newest first, one per as-of date
+    (a re-run of the same day replaces the earlier one). One query."""
+    rows = (
         CustomerScore.objects.filter(customer=customer, run__status=AnalyticsRun.Status.SUCCEEDED)
         .select_related("run")
-        .order_by("-run__as_of", "-run__finished_at", "-run_id")[:limit]
+        .order_by("-run__as_of", "-run__finished_at", "-run_id")[: limit * 2]
     )
+    history: list[CustomerScore] = []
+    for score in rows:
+        if not history or history[-1].run.as_of != score.run.as_of:
+            history.append(score)
+    return history[:limit]

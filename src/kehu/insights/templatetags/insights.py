@@ -58,6 +58,10 @@ def changes(current: CustomerScore, previous: CustomerScore) -> list[dict[str, A
     return out
 
 
+def _pct(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
 def _delta(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None:
         return None
@@ -83,8 +87,9 @@ def customer_value(context: template.Context, customer: Any) -> dict[str, Any]:
         "changes": changes(current, previous) if current and previous else [],
         "profit_delta": _delta(current.profit, previous.profit) if current and previous else None,
         "clv_delta": _delta(current.clv, previous.clv) if current and previous else None,
+        # In percentage points: 0.80 → 0.65 reads "−15 pts".
         "p_alive_delta": (
-            _delta(current.p_alive, previous.p_alive) if current and previous else None
+            _delta(_pct(current.p_alive), _pct(previous.p_alive)) if current and previous else None
         ),
         "spark": {
             "as_of": [s.run.as_of.isoformat() for s in chronological],

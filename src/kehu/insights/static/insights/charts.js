@@ -16,13 +16,14 @@
     whale: function (d) {
       var L = d.labels;
       return {
-        grid: { left: 55, right: 20, top: 20, bottom: 45 },
+        grid: { left: 55, right: 30, top: 35, bottom: 45 },
         tooltip: { trigger: "axis", valueFormatter: function (v) { return v.toFixed(1) + "%"; } },
         xAxis: { type: "value", min: 0, max: 100, name: L.customers, nameLocation: "middle", nameGap: 28 },
-        yAxis: { type: "value", name: L.profit_pct },
+        yAxis: { type: "value", name: L.profit_pct, nameTextStyle: { align: "left" } },
         series: [{
           type: "line", showSymbol: false, data: d.whale, areaStyle: { opacity: 0.08 },
-          markLine: { silent: true, symbol: "none", data: [{ yAxis: 100 }], lineStyle: { type: "dashed" } }
+          markLine: { silent: true, symbol: "none", label: { show: false },
+            data: [{ yAxis: 100 }], lineStyle: { type: "dashed" } }
         }]
       };
     },
