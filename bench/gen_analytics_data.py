@@ -49,7 +49,7 @@ def _bgnbd_purchase_days(rng, n: int, start: int, end: int):
     T = (end - first).astype(float)
     lam = rng.gamma(tp["r"], 1.0 / tp["alpha_days"], n)
     p = rng.beta(tp["a"], tp["b"], n)
-    alive_for = rng.geometric(p) - 1  # repeat purchases made before dropping out
+    alive_for = rng.geometric(p)  # drop-out follows a repeat purchase: at most G repeats
     arrivals = rng.poisson(lam * T)  # Poisson arrivals in (0, T] if never dropping out
     k = np.minimum(alive_for, arrivals)
     # The first k arrival times are the k smallest of `arrivals` uniforms on (0, T]: the

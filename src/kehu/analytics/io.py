@@ -271,7 +271,9 @@ def _parse_dates(text: pa.Array, present: pa.Array) -> tuple[pa.Array, pa.Array,
         False,
     )
     parts = pc.extract_regex(pc.if_else(shape_ok, text, pa.scalar(None, pa.string())), _DATE)
-    y, m, d = (parts.field(k) for k in ("y", "m", "d"))
+    # Rows that failed the shape test are null structs whose fields hold "": null them too.
+    null = pa.scalar(None, pa.string())
+    y, m, d = (pc.if_else(shape_ok, parts.field(k), null) for k in ("y", "m", "d"))
     joined = pc.binary_join_element_wise(y, m, d, "-")
     ts = pc.strptime(joined, format="%Y-%m-%d", unit="s", error_is_null=True)
     # Arrow's strptime rolls 2024-02-31 over to 2024-03-02: check the fields round-trip.

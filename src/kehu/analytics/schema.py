@@ -17,6 +17,7 @@ may be absent (filled with nulls) and nulls get documented defaults (cost 0, min
 from __future__ import annotations
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 CUSTOMERS = pa.schema(
     [
@@ -164,7 +165,17 @@ def conform(name: str, table: pa.Table | None) -> pa.Table:
             if pa.types.is_timestamp(col.type) and pa.types.is_date(field.type):
                 # Arrow refuses timestamp->date32 as a safe cast when there is a time part.
                 col = col.cast(pa.timestamp("s"), safe=False).cast(field.type, safe=False)
-            arrays.append(col.cast(field.type))
+            col = col.cast(field.type)
+            if pa.types.is_floating(field.type):
+                # NaN means "missing" here, as in pandas; engines disagree on NaN arithmetic.
+                col = pc.if_else(pc.is_nan(col), pa.scalar(None, field.type), col)
+            if field.name in REQUIRED[name] and col.null_count:
+                first = pc.index(pc.is_null(col), True).as_py()
+                raise ValueError(
+                    f"table {name!r}: {col.null_count} missing value(s) in required column "
+                    f"{field.name!r} (first at row {first + 1})"
+                )
+            arrays.append(col)
         else:
             arrays.append(pa.nulls(table.num_rows, field.type))
     return pa.Table.from_arrays(arrays, schema=schema)
