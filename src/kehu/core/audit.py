@@ -82,6 +82,9 @@ class Audited(models.Model):
     """Mixin: changes to rows of this model are written to the audit trail."""
 
     audit_exclude: tuple[str, ...] = ("updated_at", "search_text")
+    # Field values as loaded, and a switch for services that record their own event.
+    _audit_loaded: dict[str, Any]
+    _audit_skip: bool = False
 
     class Meta:
         abstract = True

@@ -52,8 +52,8 @@ def _filters(request: HttpRequest) -> selectors.CustomerFilters:
     )
 
 
-def _encode_cursor(values: list) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+def _encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps(offset).encode()).decode()
 
 
 def _decode_cursor(raw: str) -> int:
