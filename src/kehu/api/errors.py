@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 # The body parameter of every write operation is called ``payload``; ninja puts that Python
 # name into ``loc`` (["body", "payload", "name"]), which means nothing to a client.
 BODY_PARAM = "payload"
+MAX_MESSAGE = 300
 
 
 class Conflict(HttpError):
@@ -57,9 +58,15 @@ def validation_items(exc: DjangoValidationError) -> list[dict[str, Any]]:
     return items
 
 
+def _short(message: Any) -> str:
+    # The shared validators quote the rejected value; a megabyte of it helps no one.
+    text = str(message)
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 1] + "…"
+
+
 def _items_for(field: str, error: DjangoValidationError) -> list[dict[str, Any]]:
     return [
-        {"loc": _loc(field), "msg": str(message), "type": error.code or "invalid"}
+        {"loc": _loc(field), "msg": _short(message), "type": error.code or "invalid"}
         for message in error.messages
     ]
 
@@ -78,7 +85,9 @@ def install(api: NinjaAPI) -> None:
             if len(loc) > 2 and loc[0] == "body" and loc[1] == BODY_PARAM:
                 del loc[1]
             # "ctx" can hold the rejected input (a 10 MB string, say): keep the answer small.
-            items.append({"loc": loc, "msg": error.get("msg", ""), "type": error.get("type")})
+            items.append(
+                {"loc": loc, "msg": _short(error.get("msg", "")), "type": error.get("type")}
+            )
         return respond(request, items, 422)
 
     @api.exception_handler(DjangoValidationError)

@@ -20,7 +20,10 @@ from pydantic import ConfigDict
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SmallInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 # Amounts: a JSON number or a string such as "1,280.50" or "¥99"; clean_decimal decides.
-Amount = Annotated[str | int | float, Field(description="A number, or a string like '1,280.50'")]
+Amount = Annotated[
+    Annotated[str, Field(max_length=40)] | int | float,
+    Field(description="A number, or a string like '1,280.50'"),
+]
 DateText = Annotated[str, Field(max_length=40, description="YYYY-MM-DD (also 2024/1/31 etc.)")]
 ChoiceText = Annotated[str, Field(max_length=40, description="The stored value or its label")]
 
