@@ -45,8 +45,10 @@ def dedupe_database(threshold: float | None = None, reschedule: bool = False) ->
 def waiting_nightly() -> bool:
     from django_tasks_db.models import DBTaskResult
 
+    # READY whatever its time: an overdue run still waits for the worker. The run that is
+    # executing is RUNNING, so it can enqueue its successor.
     return DBTaskResult.objects.filter(
-        task_path=dedupe_database.module_path, status="READY", run_after__gt=timezone.now()
+        task_path=dedupe_database.module_path, status="READY"
     ).exists()
 
 
