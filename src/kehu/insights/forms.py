@@ -53,6 +53,7 @@ GROUPS = [
         ],
     ),
     (_("Lifetime value"), ["clv_months", "clv_monthly_discount"]),
+    (_("History"), ["keep_daily_snapshots"]),
 ]
 
 
@@ -82,7 +83,7 @@ class AnalyticsConfigForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         a, b = data.get("grade_min_profit_a"), data.get("grade_min_profit_b")
         if (a is None) != (b is None):
             raise forms.ValidationError(
@@ -90,11 +91,12 @@ class AnalyticsConfigForm(forms.ModelForm):
             )
         if a is not None and b is not None and a < b:
             self.add_error("grade_min_profit_a", _("The A minimum must not be below B's."))
-        cuts = [data.get(n) for n in ("grade_cut_a", "grade_cut_b")]
-        if None not in cuts and cuts[0] > cuts[1]:
+        cut_a, cut_b = data.get("grade_cut_a"), data.get("grade_cut_b")
+        if cut_a is not None and cut_b is not None and cut_a > cut_b:
             self.add_error("grade_cut_b", _("Must not be below the grade A share."))
-        tiers = [data.get(n) for n in ("tier_cut_key", "tier_cut_major", "tier_cut_ordinary")]
-        if None not in tiers and not tiers[0] <= tiers[1] <= tiers[2]:
+        names = ("tier_cut_key", "tier_cut_major", "tier_cut_ordinary")
+        tiers: list[float] = [data[n] for n in names if data.get(n) is not None]
+        if len(tiers) == len(names) and tiers != sorted(tiers):
             self.add_error("tier_cut_ordinary", _("Tier shares must grow: key ≤ major ≤ ordinary."))
         return data
 
@@ -109,7 +111,7 @@ class AnalyticsConfigForm(forms.ModelForm):
                 minute[kind] = value
         return unit, minute
 
-    def groups(self) -> list[tuple[str, list]]:
+    def groups(self) -> list[tuple[Any, list]]:
         return [(title, [self[name] for name in names]) for title, names in GROUPS]
 
     def cost_rows(self) -> list[tuple[str, Any, Any]]:

@@ -10,6 +10,8 @@ administrators and managers edit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,7 +21,7 @@ from kehu.customers.models import Channel, Customer
 
 # Service-event kinds: the interaction channels plus tickets (see extract.py).
 TICKET_KIND = "ticket"
-SERVICE_KINDS: list[tuple[str, str]] = [*Channel.choices, (TICKET_KIND, _("Service ticket"))]
+SERVICE_KINDS: list[tuple[str, Any]] = [*Channel.choices, (TICKET_KIND, _("Service ticket"))]
 
 # Unit costs (currency per contact) and cost per minute, per service kind. Defaults are
 # deliberately round: each company sets its own on the settings page.
@@ -160,6 +162,16 @@ class AnalyticsConfig(models.Model):
     )
     clv_monthly_discount = models.FloatField(
         _("monthly discount rate"), default=0.01, validators=share
+    )
+
+    # --- history
+    keep_daily_snapshots = models.PositiveIntegerField(
+        _("keep the per-customer scores of the last N runs (0 = all)"),
+        default=35,
+        help_text=_(
+            "Older runs keep their summary, curve and cohorts, and the last run of each month "
+            "keeps its scores too."
+        ),
     )
 
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -213,7 +213,39 @@ def analytics_run(
         log.exception("analytics run %s failed", run.pk)
         _mark_failed(run=run, error=message + "\n\n" + traceback.format_exc(limit=8))
         raise RunFailed(run, message) from exc
+    # Outside the snapshot's transaction: a failed clean-up never undoes a good run.
+    try:
+        prune_snapshots(keep=config.keep_daily_snapshots)
+    except Exception:
+        log.exception("pruning old analytics snapshots failed")
     return run
+
+
+def prune_snapshots(*, keep: int) -> int:
+    """Delete the per-customer scores of old runs and return how many rows went.
+
+    Kept: the newest ``keep`` succeeded runs and the last run of every month (so long-range
+    trends and "a year ago" comparisons stay possible). The run rows themselves, with their
+    summary, whale curve and cohorts, are never deleted. ``keep`` 0 keeps everything.
+    """
+    if keep <= 0:
+        return 0
+    runs = list(
+        AnalyticsRun.objects.filter(status=AnalyticsRun.Status.SUCCEEDED)
+        .order_by("-as_of", "-finished_at", "-id")
+        .values_list("pk", "as_of")
+    )
+    kept = {pk for pk, _as_of in runs[:keep]}
+    month_last: dict[tuple[int, int], int] = {}
+    for pk, as_of in runs:  # newest first: the first seen in a month is its last run
+        month_last.setdefault((as_of.year, as_of.month), pk)
+    kept |= set(month_last.values())
+    dropped = [pk for pk, _as_of in runs if pk not in kept]
+    if not dropped:
+        return 0
+    # No signals or dependants on scores: Django deletes them with one DELETE statement.
+    deleted, _per_model = CustomerScore.objects.filter(run_id__in=dropped).delete()
+    return deleted
 
 
 def _mark_failed(*, run: AnalyticsRun, error: str) -> None:

@@ -114,7 +114,7 @@ class _Echo:
 
 
 @login_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     run, rows = _export_setup(request)
     if run is None:
         return HttpResponse(_("No analytics run yet."), status=404, content_type="text/plain")
