@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kehu.customers import services as customer_services
 from kehu.customers.models import Customer
@@ -42,7 +43,8 @@ def records(org):
 
 
 def test_numbers_for_a_rep(org, records):
-    o = quality_overview(user=org.alice)
+    with translation.override("en"):
+        o = quality_overview(user=org.alice)
     assert (o.customers, o.average, o.below) == (3, 60.0, 2)
     assert (o.invalid_phone, o.invalid_email, o.open_pairs) == (1, 0, 1)
     assert [(r.name, r.customers, r.average, r.below) for r in o.owners] == [
