@@ -11,6 +11,7 @@ NAV = [
     ("insights:report", _("Value"), permissions.can_see_reports),
     ("quality:home", _("Data quality"), permissions.can_edit),
     ("imports:list", _("Imports"), permissions.can_edit),
+    ("admin:index", _("Administration"), lambda user: bool(getattr(user, "is_staff", False))),
 ]
 
 
