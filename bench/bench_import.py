@@ -130,28 +130,49 @@ def fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+# Runs ``kehu ARGS`` and reports the process's own peak resident memory on stderr.
+CHILD = """
+import resource, sys
+from kehu.cli import main
+try:
+    main(sys.argv[1:])
+finally:
+    print("MAXRSS_KB=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+SETUP_USER = """
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from kehu.core.models import Profile
+user = get_user_model().objects.create_user("bench")
+Profile.objects.create(user=user, role="admin")
+"""
+
+
 def kehu(env: dict, *args: str) -> tuple[float, int, str]:
     """Run ``kehu ARGS`` in a child; (seconds, peak RSS in MiB, stdout)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kehu.cli", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True
     )
-    out, err = proc.communicate()
-    _pid, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
     elapsed = time.perf_counter() - start
     if proc.returncode:
-        raise SystemExit(f"kehu {' '.join(args)} failed:\n{err}")
-    rss = usage.ru_maxrss if usage else 0
-    return elapsed, rss // 1024, out
+        raise SystemExit(f"kehu {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    rss_kb = max(
+        (
+            int(line.split("=")[1])
+            for line in proc.stderr.splitlines()
+            if line.startswith("MAXRSS_KB=")
+        ),
+        default=0,
+    )
+    return elapsed, rss_kb // 1024, proc.stdout
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--data", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "import.json"))
     args = parser.parse_args()
@@ -179,23 +200,7 @@ def main() -> None:
         env=env,
         check=True,
     )
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kehu.cli",
-            "shell",
-            "--skip-checks",
-            "-c",
-            (
-                "from django.contrib.auth import get_user_model as g;"
-                "from kehu.core.models import Profile;"
-                "u=g().objects.create_user('bench');Profile.objects.create(user=u, role='admin')"
-            ),
-        ],
-        env=env,
-        check=True,
-    )
+    subprocess.run([sys.executable, "-c", SETUP_USER], env=env, check=True)
     runs = {}
     for label in ("first", "again"):
         seconds, rss, out = kehu(

@@ -21,6 +21,7 @@ A blank cell never erases a stored value.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -100,6 +101,55 @@ def match_key(data: dict[str, Any]) -> tuple[str, str]:
     return "name", "n:" + data["name"]
 
 
+HISTORY_COLUMNS = [
+    "customer_id",
+    "owner_id",
+    "team_id",
+    "started_at",
+    "ended_at",
+    "changed_by_id",
+    "reason",
+]
+_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+# Same value in every row of one run: created_by, created_at and updated_at.
+CONSTANT_COLUMNS = {"created_by_id", "created_at", "updated_at"}
+
+
+@dataclass
+class Prepared:
+    """A new customer ready to insert but for its id; ``row`` is COPY text or field values."""
+
+    row: Any
+    keys: list[str]
+    owner_id: int
+    team_id: int | None
+    name: str
+
+
+def copy_text(value: Any) -> str:
+    """One value in PostgreSQL's COPY text format."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return str(value).translate(_ESCAPE)
+
+
+def _copy_text(table: str, columns: list[str], text: str) -> None:
+    if not text:
+        return
+    with connection.cursor() as cursor:
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
+        with cursor.cursor.copy(sql) as copy:
+            copy.write(text)
+
+
 def _pg() -> bool:
     return connection.vendor == "postgresql"
 
@@ -134,6 +184,10 @@ class CustomerWriter:
         self.owner_team: dict[int, int | None] = {}
         self._columns = [f for f in Customer._meta.concrete_fields if not f.primary_key]
         self._template = {f.attname: self._default(f) for f in self._columns}
+        self._copy_names = [f.attname for f in self._columns]
+        self._text_template: list[str] | None = None
+        self._text_index: dict[str, int] = {}
+        self._varying: list[str] = []
 
     @staticmethod
     def _default(f) -> Any:
@@ -301,57 +355,97 @@ class CustomerWriter:
             diff["tags"] = (sorted(tags), added)
         return diff, None
 
+    # --- new customers ----------------------------------------------------------------------
+    def _attrs(self, data: dict[str, Any]) -> dict[str, Any]:
+        user = self.ctx.user
+        owner = data.get("owner") or user
+        attrs = dict(self._template)
+        for name in DIRECT_FIELDS:
+            if name in data:
+                attrs[name] = data[name]
+        if "company" in data:
+            attrs["attributes"] = {"company": data["company"]}
+        attrs["source"] = data.get("source") or Customer.Source.IMPORT.value
+        attrs.update(
+            owner_id=owner.pk,
+            team_id=self._team_of(owner),
+            created_by_id=user.pk,
+            created_at=self.ctx.now,
+            updated_at=self.ctx.now,
+        )
+        attrs["completeness"] = completeness_of(_Values(attrs))  # type: ignore[arg-type]
+        return attrs
+
+    def prepare(self, data: dict[str, Any]) -> Prepared:
+        """Everything about a new customer that doesn't need its id: the row as COPY text
+        (PostgreSQL) or as field values, and its search keys. Pure Python, so it can run in
+        a worker process (see kehu.imports.parallel)."""
+        attrs = self._attrs(data)
+        keys = customer_keys(
+            name=attrs["name"],
+            name_en=attrs["name_en"],
+            phones=[attrs["phone"]],
+            emails=[attrs["email"]],
+        )
+        if _pg():
+            line = self._copy_line(attrs, data)
+            return Prepared(
+                line,
+                [copy_text(k) for k in keys],
+                attrs["owner_id"],
+                attrs["team_id"],
+                attrs["name"],
+            )
+        return Prepared(attrs, sorted(keys), attrs["owner_id"], attrs["team_id"], attrs["name"])
+
+    def _copy_line(self, attrs: dict[str, Any], data: dict[str, Any]) -> str:
+        """The COPY text of a new row. Most of its ~50 columns hold the same value in every
+        row (defaults, creator, timestamps): those are formatted once per run."""
+        if self._text_template is None:
+            base = {**self._template, **{n: attrs[n] for n in CONSTANT_COLUMNS}}
+            self._text_template = [copy_text(base[n]) for n in self._copy_names]
+            self._text_index = {n: i for i, n in enumerate(self._copy_names)}
+            self._varying = [n for n in self._copy_names if n not in CONSTANT_COLUMNS]
+        parts = list(self._text_template)
+        index = self._text_index
+        for name in self._varying:
+            value = attrs[name]
+            if value != self._template[name] or name in data:
+                parts[index[name]] = copy_text(value)
+        return "\t".join(parts)
+
     def _create(self, new: list[tuple[int, dict[str, Any]]]) -> None:
         if not new:
             return
         user = self.ctx.user
         now = self.ctx.now
-        records = []
-        for _row, data in new:
-            owner = data.get("owner") or user
-            attrs = dict(self._template)
-            for name in DIRECT_FIELDS:
-                if name in data:
-                    attrs[name] = data[name]
-            if "company" in data:
-                attrs["attributes"] = {"company": data["company"]}
-            attrs["source"] = data.get("source") or Customer.Source.IMPORT.value
-            attrs.update(
-                owner_id=owner.pk,
-                team_id=self._team_of(owner),
-                created_by_id=user.pk,
-                created_at=now,
-                updated_at=now,
-            )
-            attrs["completeness"] = completeness_of(_Values(attrs))  # type: ignore[arg-type]
-            records.append(attrs)
-        ids = self._insert_customers(records)
-        keys, history, links = [], [], []
+        prepared = [data.pop("_pre", None) or self.prepare(data) for _row, data in new]
+        ids = self._insert_customers(prepared)
         tag_ids = self._tags({t for _r, d in new for t in d.get("tags", ())})
-        for pk, attrs, (_row, data) in zip(ids, records, new, strict=True):
-            for key in customer_keys(
-                name=attrs["name"],
-                name_en=attrs["name_en"],
-                phones=[attrs["phone"]],
-                emails=[attrs["email"]],
-            ):
-                keys.append((pk, key))
-            history.append((pk, attrs["owner_id"], attrs["team_id"], now, None, user.pk, "import"))
-            links.extend((pk, tag_ids[t]) for t in data.get("tags", ()))
-        _insert(SearchKey, ["customer_id", "key"], keys)
-        _insert(
-            OwnerHistory,
-            [
-                "customer_id",
-                "owner_id",
-                "team_id",
-                "started_at",
-                "ended_at",
-                "changed_by_id",
-                "reason",
-            ],
-            history,
-        )
+        history = [
+            (pk, p.owner_id, p.team_id, now, None, user.pk, "import")
+            for pk, p in zip(ids, prepared, strict=True)
+        ]
+        links = [
+            (pk, tag_ids[t])
+            for pk, (_r, d) in zip(ids, new, strict=True)
+            for t in d.get("tags", ())
+        ]
+        if _pg():
+            _copy_text(
+                SearchKey._meta.db_table,
+                ["customer_id", "key"],
+                "".join(
+                    f"{pk}\t{k}\n" for pk, p in zip(ids, prepared, strict=True) for k in p.keys
+                ),
+            )
+        else:
+            _insert(
+                SearchKey,
+                ["customer_id", "key"],
+                [(pk, k) for pk, p in zip(ids, prepared, strict=True) for k in p.keys],
+            )
+        _insert(OwnerHistory, HISTORY_COLUMNS, history)
         _insert(TagLink, ["customer_id", "tag_id"], links)
         actor, source = current_actor()
         AuditEvent.objects.create(
@@ -365,31 +459,26 @@ class CustomerWriter:
             changes={"created": len(new), "ids": [ids[0], ids[-1]], "job": self.job_id},
         )
 
-    def _insert_customers(self, records: list[dict[str, Any]]) -> list[int]:
+    def _insert_customers(self, prepared: list[Prepared]) -> list[int]:
         if not _pg():
-            objs = Customer.objects.bulk_create([Customer(**r) for r in records], batch_size=1000)
+            objs = Customer.objects.bulk_create(
+                [Customer(**p.row) for p in prepared], batch_size=1000
+            )
             return [o.pk for o in objs]
+        # Ids come from the table's own sequence first, so the rows that reference the new
+        # customers can be written with COPY too.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Customer._meta.db_table, len(records)],
+                [Customer._meta.db_table, len(prepared)],
             )
             ids = [r[0] for r in cursor.fetchall()]
-        columns = ["id"] + [f.column for f in self._columns]
-        json_fields = {f.attname for f in self._columns if f.get_internal_type() == "JSONField"}
-        names = [f.attname for f in self._columns]
-
-        def rows():
-            for pk, attrs in zip(ids, records, strict=True):
-                yield (
-                    pk,
-                    *[
-                        json.dumps(attrs[n], ensure_ascii=False) if n in json_fields else attrs[n]
-                        for n in names
-                    ],
-                )
-
-        _copy(Customer._meta.db_table, columns, rows())
+        columns = ["id"] + [Customer._meta.get_field(n).column for n in self._copy_names]
+        _copy_text(
+            Customer._meta.db_table,
+            columns,
+            "".join(f"{pk}\t{p.row}\n" for pk, p in zip(ids, prepared, strict=True)),
+        )
         return ids
 
     def _update(self, changes: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
@@ -441,19 +530,7 @@ class CustomerWriter:
             OwnerHistory.objects.filter(customer_id__in=closing, ended_at__isnull=True).update(
                 ended_at=now
             )
-            _insert(
-                OwnerHistory,
-                [
-                    "customer_id",
-                    "owner_id",
-                    "team_id",
-                    "started_at",
-                    "ended_at",
-                    "changed_by_id",
-                    "reason",
-                ],
-                history,
-            )
+            _insert(OwnerHistory, HISTORY_COLUMNS, history)
         # Changed names or contact points are rare on re-import: the per-customer refresh
         # also keeps the keys of extra contact points right.
         for customer in Customer.objects.filter(pk__in=rekey):

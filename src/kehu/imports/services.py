@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from kehu.core import permissions
 from kehu.core.audit import acting_as
 from kehu.imports import mapping as mapping_mod
+from kehu.imports import parallel
 from kehu.imports.bulk import CustomerWriter, Outcome
 from kehu.imports.models import ImportJob, ImportRowError, Kind, SavedMapping
 from kehu.imports.readers import Table, format_of, open_table
@@ -148,7 +149,9 @@ def table_of(job: ImportJob) -> Table:
     return open_table(job.file_path, file_format=job.file_format)
 
 
-def _units(job: ImportJob, table: Table, ctx: Context) -> Iterator[Unit]:
+def _units(
+    job: ImportJob, table: Table, ctx: Context, writer: Any = None, workers: int = 0
+) -> Iterator[Unit]:
     cols = mapping_mod.indices(table.headers, job.mapping)
     clean = CLEANERS[job.kind]
 
@@ -159,6 +162,15 @@ def _units(job: ImportJob, table: Table, ctx: Context) -> Iterator[Unit]:
         except RowInvalid as exc:
             return raw, exc.problems
 
+    if job.kind == Kind.CUSTOMERS and parallel.usable(workers):
+        for number, cells, data, problems in parallel.prepared_rows(
+            table.rows(), kind=job.kind, cols=cols, ctx=ctx, writer=writer, workers=workers
+        ):
+            if problems:
+                yield Unit([(number, cells)], None, {number: problems})
+            else:
+                yield Unit([(number, cells)], data)
+        return
     if job.kind != Kind.ORDERS:
         for number, cells in table.rows():
             data, problems = cleaned(number, cells)
@@ -285,9 +297,12 @@ def job_run(
     batch_size: int | None = None,
     progress: Progress | None = None,
     after_batch: Callable[[ImportJob], None] | None = None,
+    workers: int = 0,
 ) -> ImportJob:
     """Run ``job``. ``resume`` continues an interrupted real run after its last committed
-    batch; otherwise the job starts over (its earlier errors and counts are cleared)."""
+    batch; otherwise the job starts over (its earlier errors and counts are cleared).
+    ``workers`` > 0 validates customer rows in that many processes (PostgreSQL, outside any
+    transaction; see kehu.imports.parallel)."""
     _require_importer(by)
     problems = mapping_mod.check_mapping(job.kind, job.mapping)
     if problems:
@@ -314,7 +329,7 @@ def job_run(
         table = table_of(job)
         writer = _writer(job, ctx)
         with acting_as(by, "import"):
-            _run(job, table, ctx, writer, dry_run, size, progress, after_batch)
+            _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers)
     except (DatabaseError, OSError, ValueError) as exc:
         job.status = ImportJob.Status.FAILED
         job.message = str(exc)[:2000]
@@ -327,8 +342,8 @@ def job_run(
     return job
 
 
-def _run(job, table, ctx, writer, dry_run, size, progress, after_batch) -> None:
-    units = _units(job, table, ctx)
+def _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers) -> None:
+    units = _units(job, table, ctx, writer, workers)
     skipped_rows = 0
     for _i in range(job.committed_units):
         unit = next(units, None)

@@ -7,6 +7,7 @@ Django loads commands with importlib, which takes it.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=None)
         parser.add_argument("--errors", help="write the rejected rows to this .csv/.xlsx file")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes validating customer rows (PostgreSQL); 0 = in this process",
+        )
 
     def handle(self, *args, **opts):
         user = self._user(opts["user"])
@@ -107,6 +114,7 @@ class Command(BaseCommand):
             "dry_run": opts["dry_run"],
             "resume": bool(opts["resume"]),
             "batch_size": opts["batch_size"],
+            "workers": opts["workers"],
         }
         if opts["no_progress"]:
             services.job_run(**kwargs)

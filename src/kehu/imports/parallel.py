@@ -1,0 +1,84 @@
+"""Row preparation in worker processes, for big customer files on PostgreSQL.
+
+Validating a row and computing its search keys (phone parsing, pinyin) is pure Python and
+costs more than writing it; forked workers do that part while the main process looks up,
+writes and commits, in file order. Workers only read the database (owner usernames), so
+they are used only when the job's own rows are committed — never inside an outer
+transaction (tests, web requests), where they could not see uncommitted data.
+
+Back-pressure: at most ``ahead`` chunks are in flight, so memory stays flat whatever the
+size of the file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from django.db import connection, connections
+
+from kehu.imports.bulk import match_key
+from kehu.imports.rows import CLEANERS, RowInvalid
+
+CHUNK = 2000
+# Set in the parent just before the fork; the workers inherit it.
+_STATE: dict[str, Any] = {}
+
+
+def usable(workers: int) -> bool:
+    return workers > 0 and connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
+def _prepare(chunk: list[tuple[int, list[str]]]) -> list[tuple[int, list[str], Any, Any]]:
+    cols, clean, ctx, writer = _STATE["cols"], _STATE["clean"], _STATE["ctx"], _STATE["writer"]
+    out = []
+    for number, cells in chunk:
+        raw = {name: (cells[i] if i < len(cells) else "") for i, name in cols}
+        try:
+            out.append((number, cells, clean(raw, ctx), None))
+        except RowInvalid as exc:
+            out.append((number, cells, raw, exc.problems))
+    # Rows that match a stored customer won't be inserted: don't compute their keys. This
+    # is only a hint — the main process decides, and prepares any row it finds new.
+    valid = [data for _n, _c, data, problems in out if problems is None]
+    stored = writer._existing(valid)
+    for data in valid:
+        if match_key(data)[1] not in stored:
+            data["_pre"] = writer.prepare(data)
+    return out
+
+
+def prepared_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    kind: str,
+    cols: list[tuple[int, str]],
+    ctx: Any,
+    writer: Any,
+    workers: int,
+    ahead: int = 8,
+) -> Iterator[tuple[int, list[str], Any, Any]]:
+    """(row number, cells, cleaned data or raw cells, problems or None), in file order."""
+    _STATE.update(cols=cols, clean=CLEANERS[kind], ctx=ctx, writer=writer)
+    # The children must not share the parent's connection: each opens its own.
+    connections.close_all()
+    source = iter(rows)
+    pending: deque = deque()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+
+        def submit() -> bool:
+            chunk = list(islice(source, CHUNK))
+            if chunk:
+                pending.append(pool.apply_async(_prepare, (chunk,)))
+            return bool(chunk)
+
+        for _ in range(ahead):
+            if not submit():
+                break
+        while pending:
+            result = pending.popleft().get()
+            submit()
+            yield from result
