@@ -121,3 +121,9 @@ def test_me_describes_the_callers_permissions(api):
     assert me["masked"] is True and me["can_edit"] is False
     me = api("pat").get("/me").json()
     assert me["partner"]["name"] == "Partner One" and me["can_log_interaction"] is True
+
+
+def test_tokens_are_long_random_alphanumerics(org):
+    raws = {issue_token(user=org.alice, name="t")[1] for _ in range(20)}
+    assert len(raws) == 20
+    assert all(len(raw) == 43 and raw.isalnum() and raw.isascii() for raw in raws)

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,10 @@ from kehu.core.audit import acting_as
 from kehu.core.models import ApiToken
 
 PREFIX_LENGTH = 8
+# Letters and digits only (43 × log2(62) ≈ 256 bits): a double-click selects the whole token,
+# and a prefix never starts with "-", which the CLI would read as an option.
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 43
 # Writing last_used_at on every call would turn each read into a write; a minute is exact
 # enough to tell a live token from a forgotten one.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
@@ -46,7 +51,7 @@ def issue_token(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the row and the raw token, which is never stored
     and so cannot be shown again."""
     name = (name or "").strip()[:100] or "API token"
-    raw = secrets.token_urlsafe(32)  # 256 bits
+    raw = "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(TOKEN_LENGTH))
     token = ApiToken.objects.create(
         user=user, name=name, prefix=raw[:PREFIX_LENGTH], digest=digest_of(raw)
     )
