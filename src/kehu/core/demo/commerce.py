@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kehu.core.demo.common import Clock, Table, weighted_index
+from kehu.core.demo.common import Clock, Table, numbered, weighted_index
 from kehu.core.demo.customers import Plan, owner_on
 from kehu.core.demo.org import Org
 from kehu.sales.models import Invoice, Order, OrderLine, Payment
@@ -175,7 +175,7 @@ def build_commerce(
         {
             "id": order_ids,
             "customer_id": plan.ids[cust],
-            "number": np.char.add("SO", np.char.zfill(order_ids.astype(str), 10)).tolist(),
+            "number": numbered("SO", order_ids),
             "ordered_on": clock.dates(day),
             "channel": channel,
             "campaign_id": campaign,
@@ -257,7 +257,7 @@ def _receivables(rng, plan: Plan, clock: Clock, alloc: Alloc, cust, day, amount,
             "id": inv_ids,
             "customer_id": plan.ids[cust],
             "order_id": oids,
-            "number": np.char.add("INV", np.char.zfill(inv_ids.astype(str), 10)).tolist(),
+            "number": numbered("INV", inv_ids),
             "issued_on": clock.dates(issued),
             "due_on": clock.dates(due),
             "amount": amount,

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass
@@ -80,6 +82,12 @@ class Clock:
         u = c_lo + rng.random(len(lo_i)) * (c_hi - c_lo)
         k = np.searchsorted(self._cum, u, side="right") - 1
         return np.clip(k, lo_i, hi_i) - self.window
+
+
+def numbered(prefix: str, ids: np.ndarray, width: int = 10) -> pa.Array:
+    """Document numbers such as SO0000012345, built in Arrow (10 million in a second)."""
+    digits = pc.utf8_lpad(pc.cast(pa.array(ids), pa.string()), width=width, padding="0")
+    return pc.binary_join_element_wise(prefix, digits, "")
 
 
 def words(text: str) -> tuple[str, ...]:

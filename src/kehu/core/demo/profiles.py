@@ -8,6 +8,7 @@ draws it needs are made up front, column-wise."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,13 @@ class Profiles:
     tags: Table
     # For the relation builder: (group index, subsidiaries, members) and person indexes.
     groups: list[tuple[int, list[int], list[int]]] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _name_keys(name: str, name_en: str, aliases: tuple[str, ...]) -> frozenset[str]:
+    """The name part of customer_keys, once per distinct name: pinyin is the slow part of a
+    build, and a million customers share far fewer names (there are many 王伟)."""
+    return frozenset(customer_keys(name=name, name_en=name_en, aliases=aliases))
 
 
 def _age_band(age: int) -> str:
@@ -282,12 +290,8 @@ def build_profiles(
         rows.append(row)
 
         phones = [row.get("phone", "")] + [v for k, v, _l in extra_phones if k == "phone"]
-        keys = customer_keys(
-            name=row["name"],
-            name_en=row.get("name_en", ""),
-            aliases=aliases,
-            phones=phones,
-            emails=[row.get("email", "")],
+        keys = _name_keys(row["name"], row.get("name_en", ""), tuple(aliases)) | customer_keys(
+            name="", phones=phones, emails=[row.get("email", "")]
         )
         keys_c.extend([i] * len(keys))
         keys_k.extend(sorted(keys))

@@ -18,7 +18,7 @@ from rich.progress import (
 )
 
 from kehu.core.demo import Options, build, demo_present
-from kehu.core.demo.build import BATCH
+from kehu.core.demo.builder import BATCH
 from kehu.core.demo.org import DEMO_PASSWORD
 from kehu.core.demo.personas import describe
 from kehu.customers.models import Customer
