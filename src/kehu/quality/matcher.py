@@ -137,40 +137,30 @@ def default_finder() -> Any:
         return finder
 
 
-def _evidence(match: Any) -> list[dict[str, Any]]:
-    items = getattr(match, "evidence", None) or []
-    if isinstance(items, Mapping):
-        items = [
-            {"field": k, **(v if isinstance(v, Mapping) else {"level": v})}
-            for k, v in items.items()
-        ]
-    out = []
-    for item in items:
-        get = item.get if isinstance(item, Mapping) else lambda k, d=None, i=item: getattr(i, k, d)
-        weight = get("match_weight", get("weight"))
-        out.append(
-            {
-                "field": str(get("field", get("comparison", ""))),
-                "level": str(get("label", get("level", ""))),
-                "weight": None if weight is None else float(weight),
-            }
-        )
-    return out
+def evidence_of(match: Any) -> list[dict[str, Any]]:
+    """The matcher's per-comparison evidence, missing fields left out (they weigh nothing)."""
+    return [
+        {"field": e.comparison, "level": e.level, "weight": round(float(e.match_weight), 3)}
+        for e in match.evidence
+        if e.gamma != -1
+    ]
 
 
 def finder_scorer(finder: Any) -> Scorer:
+    """Score with a ``DuplicateFinder``'s warm single-record scorer."""
+    scorer = finder.scorer()
+
     def score(record: Mapping[str, Any], candidates: Sequence[Mapping[str, Any]]) -> list[Match]:
         if not candidates:
             return []
-        matches = finder.score_record(record, list(candidates), threshold=0.0)
         return [
             Match(
-                customer_id=int(getattr(m, "id", None) or m.candidate_id),
-                probability=float(getattr(m, "match_probability", getattr(m, "probability", 0))),
-                weight=getattr(m, "match_weight", None),
-                evidence=_evidence(m),
+                customer_id=int(m.id),
+                probability=float(m.match_probability),
+                weight=float(m.match_weight),
+                evidence=evidence_of(m),
             )
-            for m in matches
+            for m in scorer.score(record, list(candidates), threshold=0.0)
         ]
 
     return score

@@ -53,6 +53,16 @@ class Candidate:
     def percent(self) -> int:
         return round(100 * self.probability)
 
+    def as_dict(self) -> dict[str, Any]:
+        """For the API: ``{"customer_id", "name", "city", "probability", "evidence"}``."""
+        return {
+            "customer_id": self.customer_id,
+            "name": self.name,
+            "city": self.city,
+            "probability": round(self.probability, 4),
+            "evidence": self.evidence,
+        }
+
 
 def warn_threshold() -> float:
     return float(getattr(settings, "KEHU_DUPLICATE_WARN_THRESHOLD", DEFAULT_THRESHOLD))
@@ -126,7 +136,8 @@ def duplicate_warning(
         rows += extra.values(*matcher.DB_FIELDS)[:STRONG_LIMIT]
     if not rows:
         return []
-    record = matcher.matcher_record({**fields, "id": None})
+    # The edited record's own id lets the scorer leave out pairs a reviewer rejected.
+    record = matcher.matcher_record({**fields, "id": exclude_id})
     by_id = {row["id"]: row for row in rows}
     matches = matcher.current_scorer()(record, [matcher.matcher_record(r) for r in rows])
     limit = warn_threshold() if threshold is None else threshold
