@@ -194,3 +194,41 @@ def test_gamma_gamma_expected_spend_shrinks_to_the_mean():
     assert gg.conditional_expected_average_profit(10, 50.0)[()] == pytest.approx(
         (1 - w) * mean + w * 50
     )
+
+
+def test_pair_shortcut_equals_direct_formula(cdnow_fit):
+    s = cdnow_fit.scores
+    x, t_x, T = (s[c].to_numpy().astype(float) for c in ("frequency", "recency", "T"))
+    bg = cdnow_fit.bgnbd
+    fast = bg.conditional_expected_number_of_purchases_up_to_time(52.0, x, t_x, T)
+    direct = bg._conditional_expected(52.0, x, t_x, T, pairs=None)
+    np.testing.assert_allclose(fast, direct, rtol=1e-13)
+    one = bg.conditional_expected_number_of_purchases_up_to_time(52.0, x[:1], t_x[:1], T[:1])
+    assert one[0] == pytest.approx(fast[0], rel=1e-13)
+
+
+def test_gamma_gamma_matches_the_textbook_likelihood():
+    from scipy.special import gammaln
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 9, 400).astype(float)
+    m = rng.gamma(4, 10, 400)
+    gg = clv.GammaGammaFitter().fit(x, m)
+    p, q, g = gg.params_["p"], gg.params_["q"], gg.params_["gamma"]
+
+    def ll(p, q, g):
+        px = p * x
+        return np.sum(
+            gammaln(px + q)
+            - gammaln(px)
+            - gammaln(q)
+            + q * np.log(g)
+            + (px - 1) * np.log(m)
+            + px * np.log(x)
+            - (px + q) * np.log(x * m + g)
+        )
+
+    assert gg.log_likelihood_ == pytest.approx(ll(p, q, g), rel=1e-10)
+    # The optimum: nudging any parameter lowers the likelihood.
+    for dp in [(1.01, 1, 1), (0.99, 1, 1), (1, 1.01, 1), (1, 0.99, 1), (1, 1, 1.01), (1, 1, 0.99)]:
+        assert ll(p * dp[0], q * dp[1], g * dp[2]) < ll(p, q, g)

@@ -48,22 +48,26 @@ def compress(*columns: ArrayLike, weights: ArrayLike | None = None) -> tuple[lis
     w = np.ones(len(cols[0])) if weights is None else _as_float(weights)
     if len(cols[0]) == 0:
         return cols, w
+    first, inverse = _unique_rows(cols)
+    summed = np.bincount(inverse, weights=w, minlength=len(first))
+    return [c[first] for c in cols], summed
+
+
+def _unique_rows(cols: list[Array]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Index of one representative of each distinct row, and each row's group index."""
     key = _grid_key(cols)
     if key is not None:
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    else:
-        order = np.lexsort(cols[::-1])
-        change = np.zeros(len(order), dtype=bool)
-        change[0] = True
-        for c in cols:
-            sc = c[order]
-            change[1:] |= sc[1:] != sc[:-1]
-        group = np.cumsum(change) - 1
-        inverse = np.empty(len(order), dtype=np.int64)
-        inverse[order] = group
-        first = order[change]
-    summed = np.bincount(inverse.ravel(), weights=w, minlength=len(first))
-    return [c[first] for c in cols], summed
+        return first, inverse.ravel()
+    order = np.lexsort(cols[::-1])
+    change = np.zeros(len(order), dtype=bool)
+    change[0] = True
+    for c in cols:
+        sc = c[order]
+        change[1:] |= sc[1:] != sc[:-1]
+    inverse = np.empty(len(order), dtype=np.intp)
+    inverse[order] = np.cumsum(change) - 1
+    return order[change], inverse
 
 
 def _grid_key(cols: list[Array]) -> NDArray[np.int64] | None:
@@ -268,20 +272,43 @@ class BetaGeoFitter:
         self, t: ArrayLike, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
     ) -> Array:
         """E[Y(t) | x, t_x, T]: expected purchases in the next ``t`` periods."""
-        r, alpha, a, b = self._params()
         t, x, t_x, TT = (_as_float(v) for v in (t, frequency, recency, T))
+        x, t_x, TT = np.broadcast_arrays(x, t_x, TT)
+        if t.ndim == 0 and x.ndim == 1 and len(x) > 1000:
+            pairs = _unique_rows([x, TT])
+            return self._conditional_expected(float(t), x, t_x, TT, pairs=pairs)
+        return self._conditional_expected(t, x, t_x, TT, pairs=None)
+
+    def _conditional_expected(self, t, x, t_x, TT, *, pairs) -> Array:
+        r, alpha, a, b = self._params()
+        if pairs is not None:
+            # The hypergeometric part depends on (x, T) only: evaluate it once per distinct pair
+            # (tens of thousands) instead of once per customer (millions).
+            first_idx, inverse = pairs
+            growth = self._growth(t, x[first_idx], TT[first_idx])[inverse]
+        else:
+            growth = self._growth(t, x, TT)
+        with np.errstate(over="ignore"):
+            denominator = 1 + np.exp(_log_dead_odds(x, t_x, TT, r, alpha, a, b))
+        return growth / denominator
+
+    def _growth(self, t, x, TT) -> Array:
+        """E[Y(t) | x, T] for a customer known to be alive: the numerator of FHL eq. (10)."""
+        r, alpha, a, b = self._params()
         _a, _b, _c = r + x, b + x, a + b + x - 1
         z = t / (alpha + TT + t)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             ln_hyp = np.log(hyp2f1(_a, _b, _c, z))
-            # Euler's transformation, when the direct series overflows (large x, z near 1).
-            alt = np.log(hyp2f1(_c - _a, _c - _b, _c, z)) + (_c - _a - _b) * np.log1p(-z)
-            ln_hyp = np.where(np.isfinite(ln_hyp), ln_hyp, alt)
+            bad = ~np.isfinite(ln_hyp)
+            if np.any(bad):
+                # Euler's transformation, when the direct series overflows (large x, z near 1).
+                ca, cb, cc, zz = (np.broadcast_to(v, ln_hyp.shape)[bad] for v in (_a, _b, _c, z))
+                alt = np.log(hyp2f1(cc - ca, cc - cb, cc, zz)) + (cc - ca - cb) * np.log1p(-zz)
+                ln_hyp = ln_hyp.copy() if ln_hyp.ndim else ln_hyp
+                ln_hyp[bad] = alt
             first = (a + b + x - 1) / (a - 1)
             second = 1 - np.exp(ln_hyp + (r + x) * np.log((alpha + TT) / (alpha + t + TT)))
-            log_odds = _log_dead_odds(x, t_x, TT, r, alpha, a, b)
-            denominator = 1 + np.exp(log_odds)
-        return first * second / denominator
+        return first * second
 
     def conditional_probability_alive(
         self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
@@ -435,28 +462,42 @@ class GammaGammaFitter:
         ms = m * scale
         total = float(w.sum())
         pen = self.penalizer_coef
-        logm, logx = np.log(ms), np.log(x)
+        # x is a small integer: every term but log(x·m + gamma) reduces to sums per distinct x
+        # or to constants, so one evaluation costs one log and one division per customer.
+        xi = x.astype(np.intp)
+        wk = np.bincount(xi, weights=w)
+        k = np.arange(len(wk), dtype=float)
+        used = wk > 0
+        wk, k = wk[used], k[used]
+        wxs = w * x
+        s_logm = float(np.dot(w, np.log(ms)))
+        s_xlogm = float(np.dot(wxs, np.log(ms)))
+        s_xlogx = float(np.dot(wk * k, np.log(k)))
+        xm = x * ms
 
         def fun(theta: Array) -> tuple[float, Array]:
             p, q, g = np.exp(theta)
-            px = p * x
-            lxm = np.log(x * ms + g)
+            pk = p * k
+            y = xm + g
+            lxm = np.log(y)
+            inv = 1.0 / y
+            s_lxm, s_xlxm = float(np.dot(w, lxm)), float(np.dot(wxs, lxm))
             ll = (
-                gammaln(px + q)
-                - gammaln(px)
-                - gammaln(q)
-                + q * np.log(g)
-                + (px - 1) * logm
-                + px * logx
-                - (px + q) * lxm
+                float(np.dot(wk, gammaln(pk + q) - gammaln(pk)))
+                + total * (q * np.log(g) - gammaln(q))
+                + p * s_xlogm
+                - s_logm
+                + p * s_xlogx
+                - p * s_xlxm
+                - q * s_lxm
             )
-            d_pq = digamma(px + q)
-            gp = x * (d_pq - digamma(px) + logm + logx - lxm)
-            gq = d_pq - digamma(q) + np.log(g) - lxm
-            gg = q / g - (px + q) / (x * ms + g)
-            grad = np.array([np.dot(w, gp), np.dot(w, gq), np.dot(w, gg)]) * np.exp(theta)
+            d_pq = digamma(pk + q)
+            gp = float(np.dot(wk * k, d_pq - digamma(pk))) + s_xlogm + s_xlogx - s_xlxm
+            gq = float(np.dot(wk, d_pq)) - total * digamma(q) + total * np.log(g) - s_lxm
+            gg = total * q / g - p * float(np.dot(wxs, inv)) - q * float(np.dot(w, inv))
             par = np.exp(theta)
-            f = -float(np.dot(w, ll)) / total + pen * float(np.sum(par**2))
+            grad = np.array([gp, gq, gg]) * par
+            f = -ll / total + pen * float(np.sum(par**2))
             return f, -grad / total + pen * 2 * par**2
 
         res = _maximise(fun, np.zeros(3), tol=self.tol, max_iter=self.max_iter)
@@ -537,11 +578,13 @@ def customer_lifetime_value(
     factor = MONTH_IN_UNITS[time_unit]
     x, t_x, TT = (_as_float(v) for v in (frequency, recency, T))
     spend = _as_float(expected_spend)
+    x, t_x, TT = np.broadcast_arrays(x, t_x, TT)
     clv = np.zeros(len(x))
     previous = np.zeros(len(x))
+    pairs = _unique_rows([x, TT]) if len(x) > 1000 else None
     for month in range(1, time + 1):
-        cumulative = transaction_model.conditional_expected_number_of_purchases_up_to_time(
-            month * factor, x, t_x, TT
+        cumulative = transaction_model._conditional_expected(
+            month * factor, x, t_x, TT, pairs=pairs
         )
         clv += spend * (cumulative - previous) / (1 + discount_rate) ** month
         previous = cumulative

@@ -196,8 +196,10 @@ def loyalty_stage(
     """The loyalty-ladder stage per customer."""
     n = np.nan_to_num(_f(n_days))
     first = _f(first_day)
-    qualified = np.asarray(is_qualified, dtype=object)
-    qualified = np.array([bool(q) if q is not None else False for q in qualified], dtype=bool)
+    qualified = np.asarray(is_qualified)
+    if qualified.dtype == object:  # None means unknown: not qualified
+        qualified = np.array([bool(q) if q is not None else False for q in qualified], dtype=bool)
+    qualified = qualified.astype(bool)
     refs = np.nan_to_num(_f(referrals))
     score = np.nan_to_num(_f(nps), nan=-1.0)
     churn = np.asarray(churn, dtype=object)

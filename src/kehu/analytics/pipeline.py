@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
@@ -27,7 +26,7 @@ from typing import Any
 import ibis
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
+import pyarrow.compute as pc
 
 from kehu.analytics import clv as C
 from kehu.analytics import engines as E
@@ -112,8 +111,8 @@ def run_pipeline(
     finally:
         if own:
             eng.close()
-    cols = {name: _np(wide[name]) for name in wide.column_names}
-    ids = np.asarray(wide["customer_id"].to_pylist(), dtype=object)
+    cols = {name: _np(wide[name]) for name in wide.column_names if name != "customer_id"}
+    ids = wide["customer_id"].combine_chunks()
     scores, clv_summary = _clv(cols, as_of_day, cfg)
     step("clv")
     customers, whale, summary = _rules(ids, cols, scores, as_of_day, cfg)
@@ -125,7 +124,9 @@ def run_pipeline(
 
 
 def _np(col: pa.ChunkedArray) -> np.ndarray:
-    if pa.types.is_string(col.type) or pa.types.is_boolean(col.type):
+    if pa.types.is_boolean(col.type):
+        return np.asarray(col.fill_null(False).to_numpy(), dtype=bool)
+    if pa.types.is_string(col.type):
         return np.asarray(col.to_pylist(), dtype=object)
     # Nullable ints come back as float with NaN: the rules treat NaN as "unknown".
     return np.asarray(col.to_numpy(), dtype=float)
@@ -243,7 +244,7 @@ def fit_clv(
     if calibration_end is None:
         if prepared.num_rows == 0:
             raise ValueError("no transactions")
-        cal_day = int(pa.compute.max(prepared["day"]).as_py())
+        cal_day = int(pc.max(prepared["day"]).as_py())
     else:
         cal_day = E.to_day(calibration_end)
     own = not isinstance(engine, E.Engine)
@@ -322,17 +323,21 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
     buyer = n_days >= 1
     # Ranked for value: anyone with a purchase, a service event or an invoice.
     ranked = buyer | (_zero(cols["service_events"]) > 0) | ~np.isnan(cols["invoices_due"])
+    # Rows are sorted by customer_id, so row position is a (fast) customer_id tie-break key.
+    position = np.arange(len(ids))
     grade = np.full(len(ids), None, dtype=object)
     tier = np.full(len(ids), None, dtype=object)
-    grade[ranked] = V.grades(ids[ranked], profit[ranked], vcfg)
-    tier[ranked] = V.tiers(ids[ranked], profit[ranked], vcfg)
-    whale, whale_summary = V.whale_curve(ids[ranked], profit[ranked])
+    grade[ranked] = V.grades(position[ranked], profit[ranked], vcfg)
+    tier[ranked] = V.tiers(position[ranked], profit[ranked], vcfg)
+    whale, whale_summary = V.whale_curve(
+        ids.filter(pa.array(ranked)), profit[ranked], sort_key=position[ranked]
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         on_time = cols["invoices_on_time"] / cols["invoices_due"]
     on_time = np.where(_zero(cols["invoices_due"]) > 0, on_time, np.nan)
     start = np.fmin(cols["first_day"], cols["created_day"])
     is_core = V.core_flags(
-        ids,
+        position,
         revenue=revenue,
         cost_to_serve=cts,
         on_time_share=on_time,
@@ -368,20 +373,20 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
     )
     segment = V.rfm_segment(cols["rfm_r"], cols["rfm_f"])
     data = {
-        "customer_id": ids.tolist(),
+        "customer_id": ids,
         "revenue": revenue,
         "cogs": cogs,
         "cost_to_serve": cts,
         "bad_debt": bad,
         "profit": profit,
-        "loss_reason": V.loss_reason(revenue, cogs, cts, bad).tolist(),
+        "loss_reason": _str(V.loss_reason(revenue, cogs, cts, bad)),
         "rfm_r": _ints(cols["rfm_r"]),
         "rfm_f": _ints(cols["rfm_f"]),
         "rfm_m": _ints(cols["rfm_m"]),
         "rfm_score": _ints(cols["rfm_score"]),
-        "rfm_segment": segment.tolist(),
-        "grade": grade.tolist(),
-        "tier": tier.tolist(),
+        "rfm_segment": _str(segment),
+        "grade": _str(grade),
+        "tier": _str(tier),
         "is_core": is_core,
         "frequency": _ints(scores["frequency"]),
         "recency": scores["recency"],
@@ -390,15 +395,19 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
         "expected_purchases": scores["expected_purchases"],
         "expected_spend": scores["expected_spend"],
         "clv": scores["clv"],
-        "churn_type": churn.tolist(),
-        "lifecycle_status": status.tolist(),
-        "loyalty_stage": stage.tolist(),
+        "churn_type": _str(churn),
+        "lifecycle_status": _str(status),
+        "loyalty_stage": _str(stage),
     }
-    arrays = [pa.array(data[f.name], f.type, from_pandas=True) for f in S.CUSTOMER_SCORES]
+    arrays = [
+        v if isinstance(v, pa.Array) else pa.array(v, f.type, from_pandas=True)
+        for f, v in ((f, data[f.name]) for f in S.CUSTOMER_SCORES)
+    ]
     customers = pa.Table.from_arrays(arrays, schema=S.CUSTOMER_SCORES)
 
-    def count(values) -> dict[str, int]:
-        return dict(sorted(Counter(v for v in values if v is not None).items()))
+    def count(column: str) -> dict[str, int]:
+        pairs = pc.value_counts(customers[column].drop_null()).to_pylist()
+        return dict(sorted((p["values"], p["counts"]) for p in pairs))
 
     summary: dict[str, Any] = {
         "customers": len(ids),
@@ -406,16 +415,20 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
         "revenue": float(revenue.sum()),
         "profit": float(profit.sum()),
         "whale": whale_summary,
-        "grades": count(grade),
-        "tiers": count(tier),
+        "grades": count("grade"),
+        "tiers": count("tier"),
         "core_customers": int(is_core.sum()),
-        "rfm_segments": count(segment),
-        "churn": count(churn),
-        "lifecycle": count(status),
-        "loyalty": count(stage),
+        "rfm_segments": count("rfm_segment"),
+        "churn": count("churn_type"),
+        "lifecycle": count("lifecycle_status"),
+        "loyalty": count("loyalty_stage"),
         "config": _jsonable(cfg),
     }
     return customers, whale, summary
+
+
+def _str(a: np.ndarray) -> pa.Array:
+    return pa.array(a, pa.string(), from_pandas=True)
 
 
 def _ints(a: np.ndarray) -> pa.Array:
