@@ -265,16 +265,17 @@ def store_snapshot(
     write_scores(scores)
     step(STORE_STEPS[0])
     run.status = AnalyticsRun.Status.SUCCEEDED
-    run.finished_at = timezone.now()
     run.customer_count = scores.num_rows
     run.summary = _json_safe({**result.summary, "timings": result.timings})
     run.whale = thin_whale(result.whale)
     run.cohorts = _json_safe(result.cohorts.to_pylist())
     run.error = ""
-    run.save()
+    run.save()  # before is_current(), which compares with the other succeeded runs
     if is_current(run):
-        update_customers(run=run)
+        update_customers(run=run, scored_at=timezone.now())
     step(STORE_STEPS[1])
+    run.finished_at = timezone.now()
+    run.save(update_fields=["finished_at"])
     return run
 
 
@@ -338,9 +339,8 @@ def _copy_scores(scores: pa.Table) -> None:
             copy.write(view[start : start + (1 << 20)])
 
 
-def update_customers(*, run: AnalyticsRun) -> None:
+def update_customers(*, run: AnalyticsRun, scored_at: dt.datetime) -> None:
     """Copy the run's figures onto the customer rows (not audited: derived values)."""
-    scored_at = run.finished_at or timezone.now()
     # Customers in an older snapshot but not in this one (merged away since) lose the figures.
     stale = Customer.objects.filter(scored_at__isnull=False).exclude(
         Exists(CustomerScore.objects.filter(run=run, customer=OuterRef("pk")))
@@ -370,6 +370,8 @@ def _update_customers_postgres(*, run_id: int, scored_at: dt.datetime) -> None:
         f"{f} = round(s.{f}::numeric, 2)" if f in {"profit", "clv"} else f"{f} = s.{f}"
         for f in CUSTOMER_FIELDS
     )
+    # One statement for every customer. (PostgreSQL itself skips the index work for rows whose
+    # indexed figures did not change, when the page has room for a HOT update.)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {customer} AS c SET {sets}, scored_at = %s "  # noqa: S608 (names, not data)
