@@ -137,7 +137,12 @@ from kehu.cli import main
 try:
     main(sys.argv[1:])
 finally:
-    print("MAXRSS_KB=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print("MAXRSS_KB=%d" % me.ru_maxrss, file=sys.stderr)
+    print("WORKERS_MAXRSS_KB=%d" % kids.ru_maxrss, file=sys.stderr)
+    print("CPU_S=%.1f" % (me.ru_utime + me.ru_stime), file=sys.stderr)
+    print("WORKERS_CPU_S=%.1f" % (kids.ru_utime + kids.ru_stime), file=sys.stderr)
 """
 SETUP_USER = """
 import django
@@ -149,8 +154,8 @@ Profile.objects.create(user=user, role="admin")
 """
 
 
-def kehu(env: dict, *args: str) -> tuple[float, int, str]:
-    """Run ``kehu ARGS`` in a child; (seconds, peak RSS in MiB, stdout)."""
+def kehu(env: dict, *args: str) -> tuple[float, dict, str]:
+    """Run ``kehu ARGS`` in a child; (seconds, resource figures, stdout)."""
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True
@@ -158,15 +163,19 @@ def kehu(env: dict, *args: str) -> tuple[float, int, str]:
     elapsed = time.perf_counter() - start
     if proc.returncode:
         raise SystemExit(f"kehu {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
-    rss_kb = max(
-        (
-            int(line.split("=")[1])
-            for line in proc.stderr.splitlines()
-            if line.startswith("MAXRSS_KB=")
-        ),
-        default=0,
-    )
-    return elapsed, rss_kb // 1024, proc.stdout
+    figures = {}
+    for line in proc.stderr.splitlines():
+        name, _sep, value = line.partition("=")
+        if name in {"MAXRSS_KB", "WORKERS_MAXRSS_KB", "CPU_S", "WORKERS_CPU_S"}:
+            figures[name] = float(value)
+    resources = {
+        "peak_rss_mib": round(figures.get("MAXRSS_KB", 0) / 1024),
+        "worker_peak_rss_mib": round(figures.get("WORKERS_MAXRSS_KB", 0) / 1024),
+        "cpu_s": figures.get("CPU_S"),
+        "worker_cpu_s": figures.get("WORKERS_CPU_S"),
+        "load_average_after": round(os.getloadavg()[0], 1),
+    }
+    return elapsed, resources, proc.stdout
 
 
 def main() -> None:
@@ -203,14 +212,24 @@ def main() -> None:
     subprocess.run([sys.executable, "-c", SETUP_USER], env=env, check=True)
     runs = {}
     for label in ("first", "again"):
-        seconds, rss, out = kehu(
-            env, "import", "customers", str(path), "--user", "bench", "--no-progress"
+        load = round(os.getloadavg()[0], 1)
+        seconds, resources, out = kehu(
+            env,
+            "import",
+            "customers",
+            str(path),
+            "--user",
+            "bench",
+            "--no-progress",
+            "--workers",
+            str(args.workers),
         )
         summary = json.loads(out.strip().splitlines()[-1])
         runs[label] = {
             "seconds": round(seconds, 1),
             "rows_per_s": round(args.rows / seconds),
-            "peak_rss_mib": rss,
+            "load_average_before": load,
+            **resources,
             **summary,
         }
         print(label, json.dumps(runs[label], ensure_ascii=False), flush=True)
@@ -220,6 +239,10 @@ def main() -> None:
         "file_mb": round(path.stat().st_size / 1e6, 1),
         "database": "postgresql",
         "machine": f"{platform.machine()} {os.cpu_count()} cpus",
+        "workers": args.workers,
+        # The machine is shared: a load average above the CPU count means other work took
+        # CPU time from the import (cpu_s + worker_cpu_s is what the import itself used).
+        "command": f"nice python bench/bench_import.py --rows {args.rows}",
         "python": platform.python_version(),
         "import": runs["first"],
         "reimport": runs["again"],

@@ -40,3 +40,19 @@ def test_changed_phone_refreshes_search_keys(org, customers_csv):
     )
     keys = set(SearchKey.objects.filter(customer__external_id="K-1").values_list("key", flat=True))
     assert "t:8613900139999" in keys and "t:8613900139000" not in keys
+
+
+def test_company_column_kept_in_attributes(org, tmp_path):
+    from .conftest import write_csv
+
+    rows = [["姓名", "手机", "公司"], ["马丁", "13700137111", "阿里巴巴"]]
+    run_import(org.alice, "customers", write_csv(tmp_path / "a.csv", rows))
+    assert Customer.objects.get(phone="+8613700137111").attributes == {"company": "阿里巴巴"}
+    rows[1][2] = "腾讯"
+    job = run_import(org.alice, "customers", write_csv(tmp_path / "b.csv", rows))
+    assert job.updated == 1
+    assert Customer.objects.get(phone="+8613700137111").attributes == {"company": "腾讯"}
+    rows = [["公司", "手机"], ["字节跳动", "13700137222"]]
+    run_import(org.alice, "customers", write_csv(tmp_path / "c.csv", rows))
+    company = Customer.objects.get(phone="+8613700137222")
+    assert company.kind == "company" and company.name == "字节跳动"

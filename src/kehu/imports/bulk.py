@@ -173,6 +173,44 @@ def _insert(model, columns: list[str], rows: list[tuple]) -> None:
         )
 
 
+def _stored_rows(keys: dict[str, set[str]]) -> Iterable[dict[str, Any]]:
+    """Live customers having any of the keys. On PostgreSQL each key list is one array
+    parameter: an IN list of 10,000 values costs more to build than to run."""
+    if _pg():
+        clauses, params = [], []
+        for column in ("external_id", "phone", "email"):
+            if keys.get(column):
+                clauses.append(f"{column} = ANY(%s)")
+                params.append(list(keys[column]))
+        if keys.get("name"):
+            clauses.append("(name = ANY(%s) AND external_id IS NULL AND phone = '' AND email = '')")
+            params.append(list(keys["name"]))
+        # Column names are ours, values are parameters.
+        sql = (
+            f"SELECT {', '.join(LOADED)} FROM {Customer._meta.db_table} "  # noqa: S608
+            f"WHERE merged_into_id IS NULL AND ({' OR '.join(clauses)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = [dict(zip(LOADED, row, strict=True)) for row in cursor.fetchall()]
+        for row in rows:
+            # Django has psycopg hand jsonb over as text (JSONField decodes it itself).
+            for name in ("attributes", "aliases"):
+                if isinstance(row[name], str):
+                    row[name] = json.loads(row[name])
+        return rows
+    condition = Q()
+    if keys.get("external_id"):
+        condition |= Q(external_id__in=keys["external_id"])
+    if keys.get("phone"):
+        condition |= Q(phone__in=keys["phone"])
+    if keys.get("email"):
+        condition |= Q(email__in=keys["email"])
+    if keys.get("name"):
+        condition |= Q(name__in=keys["name"], external_id__isnull=True, phone="", email="")
+    return Customer.objects.filter(condition, merged_into__isnull=True).values(*LOADED)
+
+
 class CustomerWriter:
     """Writes batches of cleaned customer rows; lives for one import run."""
 
@@ -214,19 +252,10 @@ class CustomerWriter:
         for data in datas:
             name, key = match_key(data)
             keys[name].add(key[2:])
-        condition = Q()
-        if keys["external_id"]:
-            condition |= Q(external_id__in=keys["external_id"])
-        if keys["phone"]:
-            condition |= Q(phone__in=keys["phone"])
-        if keys["email"]:
-            condition |= Q(email__in=keys["email"])
-        if keys["name"]:
-            condition |= Q(name__in=keys["name"], external_id__isnull=True, phone="", email="")
         found: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        if not condition:
+        if not keys:
             return found
-        for row in Customer.objects.filter(condition, merged_into__isnull=True).values(*LOADED):
+        for row in _stored_rows(keys):
             if row["external_id"]:
                 found["x:" + row["external_id"]].append(row)
             if row["phone"]:

@@ -172,6 +172,10 @@ FIELDS: dict[str, list[Field]] = {
     "interactions": INTERACTION_FIELDS,
 }
 
+# A required field another column can stand in for: a company column names the customer
+# when the row has no name of its own (the row is then the company itself).
+STAND_INS = {("customers", "name"): "company"}
+
 _PUNCT = re.compile(r"[\s\-_.:：()（）/\\*#]+")
 
 
@@ -238,7 +242,7 @@ def check_mapping(kind: str, mapping: dict[str, str]) -> list[str]:
             used[name] = header
     labels = dict(field_choices(kind))
     for name in required_fields(kind):
-        if name not in used:
+        if name not in used and STAND_INS.get((kind, name)) not in used:
             problems.append(
                 str(
                     _("No column is mapped to the required field “%(field)s”.")
