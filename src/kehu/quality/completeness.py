@@ -67,7 +67,8 @@ class QualityOverview:
 
 def field_label(name: str) -> str:
     try:
-        return str(Customer._meta.get_field(name.removesuffix("_id")).verbose_name)
+        field = Customer._meta.get_field(name.removesuffix("_id"))
+        return str(getattr(field, "verbose_name", name))
     except Exception:  # a computed name: show it as it is
         return name
 

@@ -97,7 +97,9 @@ def _evidence_for(finder: Any, frame: pd.DataFrame, found: pd.DataFrame) -> dict
     wanted = set(found["id_l"]) | set(found["id_r"])
     subset = frame[frame["id"].isin(wanted)].astype(object)
     subset = subset.where(subset.notna(), None)
-    records = {int(r["id"]): r for r in subset.to_dict("records")}
+    records: dict[int, dict[str, Any]] = {
+        int(r["id"]): {str(k): v for k, v in r.items()} for r in subset.to_dict("records")
+    }
     score = matcher.finder_scorer(finder)
     out = {}
     for a, b in zip(found["id_l"], found["id_r"], strict=True):
@@ -195,11 +197,13 @@ def run_database_dedupe(
 def demo_truth_pairs() -> set[tuple[int, int]]:
     """Every pair of records of one demo person: the original and each injected duplicate,
     and the duplicates among themselves. Merged-away records count too."""
-    originals: dict[str, int] = dict(
-        Customer._base_manager.filter(external_id__startswith="demo-").values_list(
-            "external_id", "id"
-        )
-    )
+    originals: dict[str, int] = {
+        external_id: pk
+        for external_id, pk in Customer._base_manager.filter(
+            external_id__startswith="demo-"
+        ).values_list("external_id", "id")
+        if external_id
+    }
     groups: dict[int, set[int]] = {}
     rows = Customer._base_manager.filter(attributes__has_key="demo_duplicate_of").values_list(
         "id", "external_id", "attributes"
@@ -210,7 +214,7 @@ def demo_truth_pairs() -> set[tuple[int, int]]:
             continue  # a merge may have copied the marker onto the original itself
         original = originals[of]
         groups.setdefault(original, {original}).add(pk)
-    truth = set()
+    truth: set[tuple[int, int]] = set()
     for members in groups.values():
         truth.update(itertools.combinations(sorted(members), 2))
     return truth

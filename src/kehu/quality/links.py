@@ -17,12 +17,14 @@ import base64
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.db import models, router
+from django.db.models import ForeignObjectRel
 from django.db.models.deletion import Collector
 
 from kehu.customers.models import Customer
@@ -36,7 +38,7 @@ class Link:
     """One foreign-key column, somewhere, that refers to a customer."""
 
     model: type[models.Model]
-    field: models.ForeignKey
+    field: models.ForeignObject
 
     @property
     def label(self) -> str:
@@ -89,11 +91,13 @@ def customer_links() -> list[Link]:
     """Every FK column to Customer in every installed model, bookkeeping excluded."""
     found: dict[str, Link] = {}
     for rel in Customer._meta.get_fields(include_hidden=True):
-        if rel.concrete or not rel.auto_created or rel.many_to_many:
+        if not isinstance(rel, ForeignObjectRel) or rel.many_to_many:
             # Forward fields, and M2M relations, which are handled through their through
             # table's hidden FK (it appears here as a one-to-many relation of its own).
             continue
         model = rel.related_model
+        if not isinstance(model, type):
+            continue
         meta = model._meta
         if meta.app_label in EXCLUDED_APPS or meta.proxy or not meta.managed:
             continue
@@ -175,7 +179,7 @@ def drop(objs: list[models.Model]) -> dict[str, Any]:
     updates: list[dict[str, Any]] = []
     for (field, _value), batches in collector.field_updates.items():
         for batch in batches:
-            for obj in batch:
+            for obj in cast(Iterable[Any], batch):
                 updates.append(
                     {
                         "model": label_of(obj.__class__),

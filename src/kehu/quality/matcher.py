@@ -59,7 +59,9 @@ def matcher_record(values: Mapping[str, Any]) -> dict[str, Any]:
     """A customer (a ``values()`` row, or form fields) in the matcher's input columns."""
     name = (values.get("name") or "").strip()
     is_company = values.get("kind") == COMPANY
-    birthday = values.get("birthday")
+    birthday: Any = values.get("birthday")
+    if hasattr(birthday, "isoformat"):
+        birthday = birthday.isoformat()
     street = " ".join(
         str(values.get(f) or "").strip() for f in ("district", "address") if values.get(f)
     )
@@ -72,7 +74,7 @@ def matcher_record(values: Mapping[str, Any]) -> dict[str, Any]:
         "address": street or None,
         "city": values.get("city") or None,
         "postcode": values.get("postcode") or None,
-        "birthday": birthday.isoformat() if hasattr(birthday, "isoformat") else birthday or None,
+        "birthday": birthday or None,
         "id_number": values.get("id_number") or None,
     }
 

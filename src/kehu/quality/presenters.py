@@ -145,7 +145,7 @@ def pair_cards(pairs: list[DuplicatePair]) -> list[PairCard]:
             continue
         rows = [
             FieldRow(
-                label=str(Customer._meta.get_field(name).verbose_name),
+                label=str(getattr(Customer._meta.get_field(name), "verbose_name", name)),
                 left=_display(left, name),
                 right=_display(right, name),
             )
