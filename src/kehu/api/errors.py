@@ -125,6 +125,6 @@ def install(api: NinjaAPI) -> None:
         logger.info("API data error: %s", exc)
         return respond(
             request,
-            [{"loc": ["body"], "msg": "A value is out of range.", "type": "data"}],
+            [{"loc": ["body"], "msg": "A value cannot be stored (out of range?).", "type": "data"}],
             422,
         )

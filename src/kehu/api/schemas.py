@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 # Ids and counts are bounded so that an absurd number is a 422, not an overflow deep in the
 # database driver (SQLite raises OverflowError past 2**63).
@@ -28,7 +28,21 @@ DateText = Annotated[str, Field(max_length=40, description="YYYY-MM-DD (also 202
 ChoiceText = Annotated[str, Field(max_length=40, description="The stored value or its label")]
 
 
-class Input(Schema):
+class NoNulCharacters(Schema):
+    """Refuse NUL characters in any text, as Django's form fields do: PostgreSQL cannot store
+    them (SQLite can), so without this the same request would pass on one database and fail
+    on the other."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("Null characters are not allowed.")
+        return value
+
+
+class Input(NoNulCharacters):
     """Request bodies refuse unknown fields: a misspelt or unsupported field (``owner_id`` on
     PATCH, say) is a 422, not a silent no-op the client believes worked."""
 
@@ -100,7 +114,7 @@ CustomerOrdering = Literal[
 ]  # fmt: skip
 
 
-class CustomerQuery(Schema):
+class CustomerQuery(NoNulCharacters):
     q: str = Field("", max_length=100, description="Quick search: name, pinyin, phone, e-mail")
     grade: str = Field("", max_length=1)
     tier: str = Field("", max_length=10)
@@ -206,7 +220,7 @@ class CustomerOut(Schema):
     masked: bool = Field(description="Personal data is masked for your role")
 
 
-class PageQuery(Schema):
+class PageQuery(NoNulCharacters):
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 
@@ -249,7 +263,7 @@ class RelationOut(Schema):
 # --- interactions -----------------------------------------------------------------------------
 
 
-class InteractionQuery(Schema):
+class InteractionQuery(NoNulCharacters):
     customer: Id | None = None
     channel: str = Field("", max_length=10)
     department: str = Field("", max_length=10)
