@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from kehu.analytics import engines as E
 from kehu.analytics import lifecycle as L
 from kehu.analytics import pipeline as P
 from kehu.analytics import value as V
@@ -172,19 +173,22 @@ def config_update(*, by: Any, **fields: Any) -> AnalyticsConfig:
 def analytics_run(
     *,
     as_of: dt.date | None = None,
-    engine: str = "duckdb",
+    engine: str | E.Engine = "duckdb",
     spark_master: str = "local[1]",
     trigger: str = AnalyticsRun.Trigger.COMMAND,
     by: Any = None,
     progress: Progress | None = None,
 ) -> AnalyticsRun:
-    """Run the analytics on the database and store the snapshot; raises ``RunFailed``."""
+    """Run the analytics on the database and store the snapshot; raises ``RunFailed``.
+
+    ``engine`` is "duckdb", "spark" (a local session started and stopped for the run), or an
+    ``Engine`` the caller owns (a shared SparkSession, say)."""
     as_of = as_of or timezone.localdate()
     config = AnalyticsConfig.load()
     run = AnalyticsRun.objects.create(
         as_of=as_of,
         started_at=timezone.now(),
-        engine=engine,
+        engine=engine if isinstance(engine, str) else engine.name,
         trigger=trigger,
         created_by=by if getattr(by, "pk", None) else None,
     )
