@@ -91,14 +91,21 @@ class _Values:
 
 
 def match_key(data: dict[str, Any]) -> tuple[str, str]:
-    """(field, key) the row is matched by; see the module docstring."""
+    """(field, key) the row is matched by; see the module docstring. Kept on the row: it
+    is asked for several times per row on the hot path."""
+    cached = data.get("_match")
+    if cached is not None:
+        return cached
     if data.get("external_id"):
-        return "external_id", "x:" + data["external_id"]
-    if data.get("phone"):
-        return "phone", "t:" + data["phone"]
-    if data.get("email"):
-        return "email", "e:" + data["email"]
-    return "name", "n:" + data["name"]
+        key = "external_id", "x:" + data["external_id"]
+    elif data.get("phone"):
+        key = "phone", "t:" + data["phone"]
+    elif data.get("email"):
+        key = "email", "e:" + data["email"]
+    else:
+        key = "name", "n:" + data["name"]
+    data["_match"] = key
+    return key
 
 
 HISTORY_COLUMNS = [
