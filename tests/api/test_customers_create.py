@@ -67,6 +67,8 @@ def test_manager_may_create_for_another_owner(api, org):
 def test_rep_may_not_create_for_another_owner(api, org):
     response = api("alice").post("/customers", {"name": "For Bob", "owner_id": org.bob.pk})
     assert response.status_code == 403
+    # Same answer for an id that is no user at all: nothing to learn about user ids.
+    assert api("alice").post("/customers", {"name": "X", "owner_id": 987654}).status_code == 403
 
 
 def test_owner_must_be_a_sales_user(api, org):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -234,10 +234,11 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
     """Create a customer owned by you (or, for managers and admins, by ``owner_id``)."""
     user = request.auth
     require(permissions.can_edit(user))
+    if payload.owner_id not in (None, user.pk):
+        # Before validation, so a rep cannot probe which user ids exist.
+        require(permissions.can_reassign(user))
     fields = clean_customer_fields(payload.model_dump(exclude_unset=True))
     owner = fields.pop("owner_id", None) or user
-    if owner.pk != user.pk and not permissions.can_reassign(user):
-        raise PermissionDenied
     with transaction.atomic():
         tags = _tags(fields.pop("tags", None)) or []
         customer = services.customer_create(by=user, owner=owner, tags=tags, **fields)
