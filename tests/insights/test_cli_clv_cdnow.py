@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-CDNOW = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "cdnow" / "CDNOW_sample.txt"
-)
+# shared/ sits beside the repository checkout (or where KEHU_SHARED_DIR says).
+SHARED = Path(os.environ.get("KEHU_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
+CDNOW = SHARED / "data" / "cdnow" / "CDNOW_sample.txt"
 
 
 @pytest.mark.skipif(not CDNOW.exists(), reason="CDNOW sample not present")
