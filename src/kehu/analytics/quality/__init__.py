@@ -1,0 +1,1 @@
+"""Customer data quality: duplicate detection in plain Python (no Django)."""
