@@ -95,29 +95,10 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-def pick(rng: np.random.Generator, options: np.ndarray, n: int, p=None) -> np.ndarray:
-    return np.asarray(options)[rng.choice(len(options), size=n, p=p)]
-
-
-def choice_of(rng: np.random.Generator, labels: tuple[str, ...], idx_p, n: int) -> np.ndarray:
-    """``n`` labels drawn with probabilities ``idx_p``, as an object array."""
-    return np.array(labels, dtype=object)[rng.choice(len(labels), size=n, p=idx_p)]
-
-
 def scramble(numbers: np.ndarray, modulus: int, salt: int) -> np.ndarray:
     """A bijection on [0, modulus): distinct customers get distinct phone numbers and e-mail
     addresses without keeping a set of the ones handed out (multiplier coprime to 10ⁿ)."""
     return (np.asarray(numbers, dtype=np.int64) * 7_919_113 + salt) % modulus
-
-
-def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated aranges: for counts [2, 3] and starts [10, 20] → 10 11 20 21 22."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + np.arange(total) - offsets
 
 
 def weighted_index(rng: np.random.Generator, weights: np.ndarray) -> np.ndarray:
