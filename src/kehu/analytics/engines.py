@@ -53,15 +53,30 @@ def _month(col: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def prepare(tables: dict[str, pa.Table | None]) -> dict[str, pa.Table]:
-    """Conform the input tables to ``schema`` and replace dates by integer day numbers."""
+    """Conform the input tables to ``schema`` and make them cheap for any engine.
+
+    Dates become integer day numbers, and customer ids become int32 codes: the position of the
+    id in the sorted list of all ids, kept as the extra table ``"customer_ids"`` (decode with
+    ``decode_ids``). Grouping and joining 10M rows on int32 keys is several times faster than
+    on strings, and since codes sort like the ids, "ties broken by customer_id" still holds.
+    """
     unknown = set(tables) - set(S.INPUT_SCHEMAS)
     if unknown:
         raise ValueError(f"unknown table(s): {', '.join(sorted(unknown))}")
     if tables.get("transactions") is None:
         raise ValueError("the transactions table is required")
     t = {name: S.conform(name, tables.get(name)) for name in S.INPUT_SCHEMAS}
+    all_ids = pa.chunked_array(
+        [c for name in S.INPUT_SCHEMAS for c in t[name]["customer_id"].chunks], pa.string()
+    )
+    uniq = pc.unique(all_ids)
+    uniq = uniq.take(pc.sort_indices(uniq))
+    for name in S.INPUT_SCHEMAS:
+        codes = pc.index_in(t[name]["customer_id"], value_set=uniq).cast(pa.int32())
+        t[name] = t[name].set_column(0, "customer_id", codes)
     tx = t["transactions"]
     out = {
+        "customer_ids": pa.table({"customer_id": uniq}),
         "transactions": pa.table(
             {
                 "customer_id": tx["customer_id"],
@@ -70,7 +85,7 @@ def prepare(tables: dict[str, pa.Table | None]) -> dict[str, pa.Table]:
                 "amount": tx["amount"],
                 "cost": pc.fill_null(tx["cost"], 0.0),
             }
-        )
+        ),
     }
     ev = t["service_events"]
     out["service_events"] = pa.table(
@@ -102,6 +117,12 @@ def prepare(tables: dict[str, pa.Table | None]) -> dict[str, pa.Table]:
         }
     )
     return out
+
+
+def decode_ids(table: pa.Table, ids: pa.Table) -> pa.Table:
+    """Replace the int32 ``customer_id`` codes of ``table`` by the ids (see ``prepare``)."""
+    i = table.column_names.index("customer_id")
+    return table.set_column(i, "customer_id", ids["customer_id"].take(table["customer_id"]))
 
 
 class Engine:
@@ -231,10 +252,11 @@ def daily_purchases(tx: ir.Table, *, until_day: int, from_day: int | None = None
     cond = tx.day <= until_day
     if from_day is not None:
         cond = cond & (tx.day > from_day)
+    # month is a function of day: carry it as an aggregate, not as a third grouping key.
     return (
         tx.filter(cond)
-        .group_by(["customer_id", "day", "month"])
-        .aggregate(amount=tx.amount.sum(), cost=tx.cost.sum())
+        .group_by(["customer_id", "day"])
+        .aggregate(month=tx.month.min(), amount=tx.amount.sum(), cost=tx.cost.sum())
     )
 
 
@@ -245,28 +267,31 @@ def customer_activity(daily: ir.Table, *, as_of_day: int, recent_days: int) -> i
     for one-time buyers), n_days (distinct purchase days), revenue, cogs, first_amount (spend on
     the first purchase day), recent_amount / recent_days (in the last ``recent_days`` days) and
     baseline_amount / baseline_days (before that window).
+
+    Plain aggregates and one join, no window functions: engines sort whole partitions for
+    windows, which costs several times more on millions of rows.
     """
-    w = ibis.window(group_by=daily.customer_id)
-    d = daily.mutate(
-        first_day=daily.day.min().over(w),
-        rn=ibis.row_number().over(group_by=daily.customer_id, order_by=ibis.desc(daily.day)),
-    )
-    start = as_of_day - recent_days
-    recent = d.day > start
+    recent = daily.day > as_of_day - recent_days
     zero = ibis.literal(0.0)
-    return d.group_by("customer_id").aggregate(
-        first_day=d.day.min(),
-        last_day=d.day.max(),
-        prev_day=(d.rn == 1).ifelse(d.day, ibis.null("int32")).max(),
-        n_days=d.day.count(),
-        revenue=d.amount.sum(),
-        cogs=d.cost.sum(),
-        first_amount=(d.day == d.first_day).ifelse(d.amount, zero).sum(),
-        recent_amount=recent.ifelse(d.amount, zero).sum(),
+    facts = daily.group_by("customer_id").aggregate(
+        first_day=daily.day.min(),
+        last_day=daily.day.max(),
+        n_days=daily.count(),
+        revenue=daily.amount.sum(),
+        cogs=daily.cost.sum(),
+        # (customer, day) is unique in `daily`, so the arg-min is unambiguous on every engine.
+        first_amount=daily.amount.argmin(daily.day),
+        recent_amount=recent.ifelse(daily.amount, zero).sum(),
         recent_days=recent.ifelse(1, 0).sum(),
-        baseline_amount=(~recent).ifelse(d.amount, zero).sum(),
+        baseline_amount=(~recent).ifelse(daily.amount, zero).sum(),
         baseline_days=(~recent).ifelse(1, 0).sum(),
     )
+    last = facts.select("customer_id", "last_day")
+    earlier = daily.join(last, "customer_id")
+    earlier = earlier.filter(earlier.day < earlier.last_day)
+    prev = earlier.group_by("customer_id").aggregate(prev_day=earlier.day.max())
+    joined = facts.left_join(prev, "customer_id")
+    return joined.drop(*[c for c in joined.columns if c.endswith("_right")])
 
 
 def holdout_counts(tx: ir.Table, *, calibration_day: int, holdout_day: int) -> ir.Table:

@@ -103,6 +103,7 @@ def run_pipeline(
     )
     try:
         wide, counts = _aggregate(eng, prepared, as_of_day, cfg)
+        wide = E.decode_ids(wide, prepared["customer_ids"])
         step("aggregate")
         as_of_date = E.from_day(as_of_day)
         as_of_month = as_of_date.year * 12 + as_of_date.month - 1
@@ -161,6 +162,7 @@ def _aggregate(eng: E.Engine, t: dict[str, pa.Table], as_of_day: int, cfg: Pipel
     for part in (activity.drop("revenue", "cogs"), money, rfm, services, receivables, people):
         wide = wide.left_join(part, "customer_id")
         wide = wide.drop(*[c for c in wide.columns if c.endswith("_right")])
+    # Codes sort like the ids (see engines.prepare): this is customer_id order.
     wide_table = eng.to_arrow(wide).sort_by("customer_id")
     counts = eng.to_arrow(L.cohort_counts(daily))
     return wide_table, counts
@@ -240,7 +242,8 @@ def fit_clv(
     """Fit BG/NBD and Gamma-Gamma on transactions up to ``calibration_end`` (default: the last
     purchase date) and score every customer; with ``holdout_end``, compare predicted and actual
     repeat purchase days in (calibration_end, holdout_end]."""
-    prepared = E.prepare({"transactions": transactions})["transactions"]
+    everything = E.prepare({"transactions": transactions})
+    prepared = everything["transactions"]
     if calibration_end is None:
         if prepared.num_rows == 0:
             raise ValueError("no transactions")
@@ -263,7 +266,7 @@ def fit_clv(
             counts = E.holdout_counts(tx, calibration_day=cal_day, holdout_day=hold_day)
             act = act.left_join(counts, "customer_id")
             act = act.drop(*[c for c in act.columns if c.endswith("_right")])
-        table = eng.to_arrow(act).sort_by("customer_id")
+        table = E.decode_ids(eng.to_arrow(act).sort_by("customer_id"), everything["customer_ids"])
     finally:
         if own:
             eng.close()
