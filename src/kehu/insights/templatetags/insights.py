@@ -97,7 +97,7 @@ def customer_value(context: template.Context, customer: Any) -> dict[str, Any]:
                 None if s.p_alive is None else round(s.p_alive * 100, 1) for s in chronological
             ],
             "profit": [round(s.profit, 2) for s in chronological],
-            "labels": {"p_alive": str(_("P(active) %")), "profit": str(_("Profit"))},
+            "labels": {"p_alive": str(_("P(active) in percent")), "profit": str(_("Profit"))},
         },
         "spark_id": f"value-spark-{customer.pk}",
         "spark_data_id": f"value-spark-{customer.pk}-data",
