@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
@@ -26,7 +25,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
-from kehu.api.common import ref
+from kehu.api.common import ApiRequest, ref
 from kehu.api.schemas import Error, Me
 from kehu.core import permissions
 from kehu.core.audit import acting_as
@@ -47,7 +46,7 @@ def digest_of(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_token(*, user: AbstractBaseUser, name: str) -> tuple[ApiToken, str]:
+def issue_token(*, user: Any, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the row and the raw token, which is never stored
     and so cannot be shown again."""
     name = (name or "").strip()[:100] or "API token"
@@ -128,7 +127,7 @@ router = Router(tags=["account"])
 
 
 @router.get("/me", response={200: Me, 401: Error})
-def me(request: HttpRequest) -> dict[str, Any]:
+def me(request: ApiRequest) -> dict[str, Any]:
     user = request.auth
     profile = getattr(user, "profile", None)
     return {

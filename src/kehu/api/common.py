@@ -7,11 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from kehu.core import permissions
 from kehu.customers.models import Customer
 from kehu.customers.selectors import capped_count
+
+
+class ApiRequest(HttpRequest):
+    """For type checkers only: ninja sets ``request.auth`` to the authenticated user."""
+
+    auth: Any
 
 
 def visible_customer(user: Any, pk: int, *, include_archived: bool = True) -> Customer:

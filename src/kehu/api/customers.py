@@ -13,10 +13,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from kehu.api.common import paginate, ref, require, user_ref, visible_customer
+from kehu.api.common import ApiRequest, paginate, ref, require, user_ref, visible_customer
 from kehu.api.errors import Conflict
 from kehu.api.schemas import (
     READ_ERRORS,
@@ -179,7 +178,7 @@ def customer_out(c: Customer, *, masked: bool) -> dict[str, Any]:
     }
 
 
-def _respond(request: HttpRequest, customer: Customer) -> dict[str, Any]:
+def _respond(request: ApiRequest, customer: Customer) -> dict[str, Any]:
     return customer_out(customer, masked=permissions.masks_personal_data(request.auth))
 
 
@@ -187,7 +186,7 @@ def _respond(request: HttpRequest, customer: Customer) -> dict[str, Any]:
 
 
 @router.get("/customers", response={200: CustomerPage, **READ_ERRORS})
-def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> dict[str, Any]:
+def list_customers(request: ApiRequest, filters: Query[CustomerQuery]) -> dict[str, Any]:
     """Customers you may see, filtered and paged (``limit`` at most 200)."""
     sort = filters.ordering if filters.ordering in selectors.SORTS else selectors.DEFAULT_SORT
     qs = selectors.customer_list(
@@ -225,12 +224,12 @@ def list_customers(request: HttpRequest, filters: Query[CustomerQuery]) -> dict[
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **READ_ERRORS})
-def get_customer(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+def get_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
     return _respond(request, visible_customer(request.auth, customer_id))
 
 
 @router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS})
-def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
+def create_customer(request: ApiRequest, payload: CustomerIn) -> Status:
     """Create a customer owned by you (or, for managers and admins, by ``owner_id``)."""
     user = request.auth
     require(permissions.can_edit(user))
@@ -247,7 +246,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Status:
 
 @router.patch("/customers/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS})
 def update_customer(
-    request: HttpRequest, customer_id: int, payload: CustomerPatch
+    request: ApiRequest, customer_id: int, payload: CustomerPatch
 ) -> dict[str, Any]:
     """Change the given fields; ``tags`` replaces the whole set. The owner is changed by
     reassignment on the web, not here."""
@@ -264,7 +263,7 @@ def update_customer(
 
 
 @router.post("/customers/{customer_id}/archive", response={200: CustomerOut, **WRITE_ERRORS})
-def archive_customer(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+def archive_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
     """Hide the customer from lists and search (managers and admins); idempotent."""
     user = request.auth
     require(permissions.can_archive(user))
@@ -276,7 +275,7 @@ def archive_customer(request: HttpRequest, customer_id: int) -> dict[str, Any]:
 
 
 @router.post("/customers/{customer_id}/restore", response={200: CustomerOut, **WRITE_ERRORS})
-def restore_customer(request: HttpRequest, customer_id: int) -> dict[str, Any]:
+def restore_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
     user = request.auth
     require(permissions.can_archive(user))
     with transaction.atomic():

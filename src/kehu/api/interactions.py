@@ -9,11 +9,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from kehu.api.common import (
+    ApiRequest,
     paginate,
     ref,
     require,
@@ -87,7 +88,7 @@ def _filtered(qs: QuerySet, f: InteractionQuery) -> QuerySet:
 
 
 @router.get("/interactions", response={200: InteractionPage, **READ_ERRORS})
-def list_interactions(request: HttpRequest, filters: Query[InteractionQuery]) -> dict[str, Any]:
+def list_interactions(request: ApiRequest, filters: Query[InteractionQuery]) -> dict[str, Any]:
     """Interactions with every customer you may see, newest first."""
     qs = Interaction.objects.filter(customer__in=visible_customer_ids(request.auth))
     return paginate(
@@ -99,7 +100,7 @@ def list_interactions(request: HttpRequest, filters: Query[InteractionQuery]) ->
 
 
 @router.get("/interactions/{interaction_id}", response={200: InteractionOut, **READ_ERRORS})
-def get_interaction(request: HttpRequest, interaction_id: int) -> dict[str, Any]:
+def get_interaction(request: ApiRequest, interaction_id: int) -> dict[str, Any]:
     interaction = (
         Interaction.objects.filter(customer__in=visible_customer_ids(request.auth))
         .select_related("customer", "user", "partner")
@@ -113,7 +114,7 @@ def get_interaction(request: HttpRequest, interaction_id: int) -> dict[str, Any]
 
 @router.get("/customers/{customer_id}/interactions", response={200: InteractionPage, **READ_ERRORS})
 def list_customer_interactions(
-    request: HttpRequest, customer_id: int, filters: Query[InteractionQuery]
+    request: ApiRequest, customer_id: int, filters: Query[InteractionQuery]
 ) -> dict[str, Any]:
     customer = visible_customer(request.auth, customer_id)
     filters.customer = None  # the path decides
@@ -167,7 +168,7 @@ def clean_interaction(payload: InteractionIn, *, user: Any) -> dict[str, Any]:
 @router.post(
     "/customers/{customer_id}/interactions", response={201: InteractionOut, **WRITE_ERRORS}
 )
-def create_interaction(request: HttpRequest, customer_id: int, payload: InteractionIn) -> Status:
+def create_interaction(request: ApiRequest, customer_id: int, payload: InteractionIn) -> Status:
     """Log a call, visit, e-mail … with this customer. Partner users' entries carry their
     partner."""
     user = request.auth

@@ -8,11 +8,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from kehu.api.common import (
+    ApiRequest,
     paginate,
     ref,
     require,
@@ -87,7 +88,7 @@ def order_out(order: Order, *, hide_cost: bool) -> dict[str, Any]:
 
 
 @router.get("/customers/{customer_id}/orders", response={200: OrderPage, **READ_ERRORS})
-def list_orders(request: HttpRequest, customer_id: int, page: Query[PageQuery]) -> dict[str, Any]:
+def list_orders(request: ApiRequest, customer_id: int, page: Query[PageQuery]) -> dict[str, Any]:
     """The customer's orders with their lines, newest first."""
     customer = visible_customer(request.auth, customer_id)
     qs = _with_lines(Order.objects.filter(customer=customer)).order_by("-ordered_on", "-id")
@@ -98,7 +99,7 @@ def list_orders(request: HttpRequest, customer_id: int, page: Query[PageQuery]) 
 
 
 @router.get("/orders/{order_id}", response={200: OrderOut, **READ_ERRORS})
-def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
+def get_order(request: ApiRequest, order_id: int) -> dict[str, Any]:
     order = (
         _with_lines(Order.objects.filter(customer__in=visible_customer_ids(request.auth)))
         .filter(pk=order_id)
@@ -174,7 +175,7 @@ def clean_order(payload: OrderIn) -> dict[str, Any]:
 
 
 @router.post("/customers/{customer_id}/orders", response={201: OrderOut, **WRITE_ERRORS})
-def create_order(request: HttpRequest, customer_id: int, payload: OrderIn) -> Status:
+def create_order(request: ApiRequest, customer_id: int, payload: OrderIn) -> Status:
     """An order with lines; amounts and costs are computed from quantities, prices (list
     price unless ``unit_price`` is given) and the products' unit costs."""
     user = request.auth

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from kehu.api.common import paginate, require, visible_customer, visible_customer_ids
+from kehu.api.common import ApiRequest, paginate, require, visible_customer, visible_customer_ids
 from kehu.api.sales_services import payment_record
 from kehu.api.schemas import (
     READ_ERRORS,
@@ -76,7 +76,7 @@ def _visible_invoice(user: Any, invoice_id: int) -> Invoice:
 
 @router.get("/customers/{customer_id}/invoices", response={200: InvoicePage, **READ_ERRORS})
 def list_invoices(
-    request: HttpRequest, customer_id: int, filters: Query[InvoiceQuery]
+    request: ApiRequest, customer_id: int, filters: Query[InvoiceQuery]
 ) -> dict[str, Any]:
     customer = visible_customer(request.auth, customer_id)
     qs = Invoice.objects.filter(customer=customer).order_by("-issued_on", "-id")
@@ -86,21 +86,21 @@ def list_invoices(
 
 
 @router.get("/invoices/{invoice_id}", response={200: InvoiceDetailOut, **READ_ERRORS})
-def get_invoice(request: HttpRequest, invoice_id: int) -> dict[str, Any]:
+def get_invoice(request: ApiRequest, invoice_id: int) -> dict[str, Any]:
     invoice = _visible_invoice(request.auth, invoice_id)
     payments = invoice.payments.order_by("paid_on", "id")
     return {**invoice_out(invoice), "payments": [payment_out(p) for p in payments]}
 
 
 @router.get("/customers/{customer_id}/payments", response={200: PaymentPage, **READ_ERRORS})
-def list_payments(request: HttpRequest, customer_id: int, page: Query[PageQuery]) -> dict[str, Any]:
+def list_payments(request: ApiRequest, customer_id: int, page: Query[PageQuery]) -> dict[str, Any]:
     customer = visible_customer(request.auth, customer_id)
     qs = Payment.objects.filter(customer=customer).order_by("-paid_on", "-id")
     return paginate(qs, limit=page.limit, offset=page.offset, render=payment_out)
 
 
 @router.post("/invoices/{invoice_id}/payments", response={201: PaymentResult, **WRITE_ERRORS})
-def create_payment(request: HttpRequest, invoice_id: int, payload: PaymentIn) -> Status:
+def create_payment(request: ApiRequest, invoice_id: int, payload: PaymentIn) -> Status:
     """Record a payment; the invoice's paid amount (and, once settled, its paid date) is
     updated in the same transaction. More than the outstanding amount is refused."""
     user = request.auth

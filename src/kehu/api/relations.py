@@ -11,10 +11,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Status
 
-from kehu.api.common import require, visible_customer, visible_customer_ids
+from kehu.api.common import ApiRequest, require, visible_customer, visible_customer_ids
 from kehu.api.errors import Conflict
 from kehu.api.schemas import READ_ERRORS, WRITE_ERRORS, RelationIn, RelationOut
 from kehu.core import permissions, validators
@@ -39,7 +39,7 @@ def relation_out(relation: Relation, *, here: int, other: Customer) -> dict[str,
 
 
 @router.get("/customers/{customer_id}/relations", response={200: list[RelationOut], **READ_ERRORS})
-def list_relations(request: HttpRequest, customer_id: int) -> list[dict[str, Any]]:
+def list_relations(request: ApiRequest, customer_id: int) -> list[dict[str, Any]]:
     """Both directions: "parent company of X" here is "subsidiary of" on X."""
     customer = visible_customer(request.auth, customer_id)
     rows = selectors.customer_relations(customer=customer, user=request.auth)
@@ -47,7 +47,7 @@ def list_relations(request: HttpRequest, customer_id: int) -> list[dict[str, Any
 
 
 @router.post("/customers/{customer_id}/relations", response={201: RelationOut, **WRITE_ERRORS})
-def create_relation(request: HttpRequest, customer_id: int, payload: RelationIn) -> Status:
+def create_relation(request: ApiRequest, customer_id: int, payload: RelationIn) -> Status:
     """Relate this customer (the subject) to ``other_id``: "<this> parent_of <other>"."""
     user = request.auth
     require(permissions.can_edit(user))
@@ -98,7 +98,7 @@ def create_relation(request: HttpRequest, customer_id: int, payload: RelationIn)
 @router.delete(
     "/customers/{customer_id}/relations/{relation_id}", response={204: None, **WRITE_ERRORS}
 )
-def delete_relation(request: HttpRequest, customer_id: int, relation_id: int) -> Status:
+def delete_relation(request: ApiRequest, customer_id: int, relation_id: int) -> Status:
     user = request.auth
     require(permissions.can_edit(user))
     with transaction.atomic():

@@ -49,7 +49,7 @@ class Input(NoNulCharacters):
     model_config = ConfigDict(extra="forbid")
 
 
-def text(max_length: int, description: str = "") -> object:
+def text(max_length: int, description: str = "") -> Any:
     return Field(None, max_length=max_length, description=description or None)
 
 

@@ -5,8 +5,11 @@ Mounted by kehu.urls with ``path("account/tokens/", include("kehu.api.urls_token
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,8 +23,13 @@ from kehu.core.models import ApiToken
 MAX_ACTIVE_TOKENS = 25
 
 
+def _own_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+    user: Any = request.user  # login_required: a real user, never AnonymousUser
+    return ApiToken.objects.filter(user=user)
+
+
 def _page(request: HttpRequest, *, new_token: str = "", status: int = 200) -> HttpResponse:
-    tokens = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
+    tokens = _own_tokens(request).order_by("revoked_at", "-created_at")
     return render(
         request,
         "api/tokens.html",
@@ -36,7 +44,7 @@ def _page(request: HttpRequest, *, new_token: str = "", status: int = 200) -> Ht
 def token_list(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request)
-    active = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True).count()
+    active = _own_tokens(request).filter(revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_TOKENS:
         messages.error(request, _("Revoke a token you no longer use first."))
         return _page(request, status=400)
@@ -50,7 +58,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone else's token is 404, as if it did not exist.
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(_own_tokens(request), pk=pk)
     revoke_token(token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("api_tokens:list")
