@@ -10,9 +10,17 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kehu.core.permissions import visible_customers
-from kehu.customers.models import Customer, Interaction, OwnerHistory, Relation, SearchKey
+from kehu.customers.models import (
+    Customer,
+    Department,
+    Interaction,
+    OwnerHistory,
+    Relation,
+    SearchKey,
+)
 from kehu.customers.search import parse_query
 
 SORTS = {
@@ -91,36 +99,55 @@ def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
+KIND_LABELS = {
+    "interaction": _("Contact"),
+    "order": _("Order"),
+    "ticket": _("Service ticket"),
+    "task": _("Task"),
+    "payment": _("Payment"),
+}
+
+
 @dataclass
 class TimelineEntry:
     at: dt.datetime
     kind: str
     title: str
-    detail: str
-    who: str
-    channel: str
-    department: str
-    obj: Any
+    detail: str = ""
+    who: str = ""
+    channel: str = ""
+    department: str = ""
+    # Orders and payments carry a date, not a time of day.
+    all_day: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self.kind])
 
 
 def _as_datetime(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
+def _username(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
 def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEntry]:
     """Every department's contacts with the customer on one line (A3): interactions, orders,
-    tickets, tasks and payments, newest first."""
+    tickets, tasks and payments, newest first. Five queries whatever the history's length."""
     from kehu.retention.models import Task
     from kehu.sales.models import Order, Payment
     from kehu.service.models import Ticket
 
     entries: list[TimelineEntry] = []
-    for i in (
+    interactions = (
         Interaction.objects.filter(customer=customer)
         .select_related("user", "partner")
         .order_by("-occurred_at", "-id")[:limit]
-    ):
-        who = i.user.get_full_name() or i.user.username if i.user else ""
+    )
+    for i in interactions:
+        who = _username(i.user)
         if i.partner:
             who = f"{who} ({i.partner.name})" if who else i.partner.name
         entries.append(
@@ -128,11 +155,10 @@ def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEn
                 i.occurred_at,
                 "interaction",
                 i.subject,
-                i.notes,
-                who,
-                i.get_channel_display(),
-                i.get_department_display(),
-                i,
+                detail=i.notes,
+                who=who,
+                channel=i.get_channel_display(),
+                department=i.get_department_display(),
             )
         )
     for o in Order.objects.filter(customer=customer).order_by("-ordered_on", "-id")[:limit]:
@@ -140,52 +166,54 @@ def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEn
             TimelineEntry(
                 _as_datetime(o.ordered_on),
                 "order",
-                o.number,
-                f"{o.amount}",
-                "",
-                o.get_channel_display(),
-                "sales",
-                o,
+                f"{o.number} · {o.amount}",
+                detail=o.get_status_display(),
+                channel=o.get_channel_display(),
+                department=str(Department.SALES.label),
+                all_day=True,
             )
         )
-    for t in (
+    tickets = (
         Ticket.objects.filter(customer=customer)
         .select_related("assigned_to")
         .order_by("-opened_at", "-id")[:limit]
-    ):
+    )
+    for t in tickets:
         entries.append(
             TimelineEntry(
                 t.opened_at,
                 "ticket",
                 t.subject,
-                t.get_status_display(),
-                t.assigned_to.username if t.assigned_to else "",
-                t.get_channel_display(),
-                "service",
-                t,
+                detail=f"{t.get_kind_display()} · {t.get_status_display()}",
+                who=_username(t.assigned_to),
+                channel=t.get_channel_display(),
+                department=str(Department.SERVICE.label),
             )
         )
-    for task in (
+    tasks = (
         Task.objects.filter(customer=customer)
         .select_related("assigned_to")
         .order_by("-created_at", "-id")[:limit]
-    ):
+    )
+    for task in tasks:
         entries.append(
             TimelineEntry(
                 task.created_at,
                 "task",
                 task.title,
-                task.get_status_display(),
-                task.assigned_to.username if task.assigned_to else "",
-                "",
-                "",
-                task,
+                detail=f"{task.get_kind_display()} · {task.get_status_display()}",
+                who=_username(task.assigned_to),
             )
         )
     for p in Payment.objects.filter(customer=customer).order_by("-paid_on", "-id")[:limit]:
         entries.append(
             TimelineEntry(
-                _as_datetime(p.paid_on), "payment", str(p.amount), p.method, "", "", "billing", p
+                _as_datetime(p.paid_on),
+                "payment",
+                str(p.amount),
+                detail=p.method,
+                department=str(Department.BILLING.label),
+                all_day=True,
             )
         )
     entries.sort(key=lambda e: e.at, reverse=True)
