@@ -1,0 +1,365 @@
+"""The Splink model specification: comparisons, blocking rules and priors.
+
+Everything is expressed as DuckDB SQL over the columns produced by
+:mod:`.prepare`.  Only ASCII keys (pinyin, digits, e-mail) are fed to the
+byte-counting string functions (``jaro_winkler_similarity``,
+``damerau_levenshtein``); Chinese addresses are compared as bigram *lists*.
+
+The ``m``/``u`` numbers given for each level are *priors*: they are the
+starting point for EM and they are what a model uses when the data set is too
+small to train on (a few hundred rows give no usable u estimates).  They were
+set by hand from the synthetic and FEBRL data: u = how often two random
+customers agree at that level, m = how often two records of the same customer
+do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "COMPARISON_COLUMNS",
+    "BlockingRule",
+    "blocking_rules_for",
+    "comparisons_for",
+    "deterministic_rules_for",
+    "training_rules_for",
+]
+
+Level = dict[str, Any]
+
+# Prepared columns each comparison reads (used by the single-record scorer to
+# build a fixed schema even when the new record lacks some fields).
+COMPARISON_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name_norm", "name_py", "name_py_sorted"),
+    "family_name": ("family_py", "given_py"),
+    "given_name": ("given_py", "family_py"),
+    "phone": ("phone",),
+    "email": ("email", "email_local"),
+    "birthday": ("birthday",),
+    "postcode": ("postcode",),
+    "city": ("city",),
+    "address": ("addr_bigrams",),
+    "id_number": ("id_number",),
+    "company": ("company",),
+}
+
+
+def _null(*cols: str) -> Level:
+    cond = " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in cols)
+    return {"sql_condition": cond, "label_for_charts": "missing", "is_null_level": True}
+
+
+def _lvl(sql: str, label: str, m: float, u: float) -> Level:
+    return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+
+
+def _else(m: float, u: float) -> Level:
+    return _lvl("ELSE", "different", m, u)
+
+
+def _eq(col: str) -> str:
+    return f'"{col}_l" = "{col}_r"'
+
+
+def _jw(col: str) -> str:
+    return f'jaro_winkler_similarity("{col}_l", "{col}_r")'
+
+
+def _typo(col: str) -> str:
+    """Same length and one substitution or one adjacent transposition.
+
+    ``damerau_levenshtein`` is ~100x slower than ``hamming`` in DuckDB, so it
+    only runs on the rare pairs that differ in exactly two positions.  DuckDB
+    evaluates CASE/AND lazily, so ``hamming`` (which raises on unequal
+    lengths) never sees strings of different length; a test covers this.
+    All callers use ASCII keys, so bytes = characters.
+    """
+    left, right = f'"{col}_l"', f'"{col}_r"'
+    ham = f"hamming({left}, {right})"
+    return (
+        f"length({left}) = length({right}) AND "
+        f"({ham} <= 1 OR ({ham} = 2 AND damerau_levenshtein({left}, {right}) <= 1))"
+    )
+
+
+def _comparison(name: str, description: str, levels: list[Level]) -> dict[str, Any]:
+    return {
+        "output_column_name": name,
+        "comparison_description": description,
+        "comparison_levels": levels,
+    }
+
+
+def _name() -> dict[str, Any]:
+    # Best of the written-order and the sorted pinyin, so "Wei Zhang" vs 张玮
+    # still scores as a near match.
+    jw = f"greatest({_jw('name_py')}, {_jw('name_py_sorted')})"
+    return _comparison(
+        "name",
+        "full name: exact / same pinyin / same syllables any order / Jaro-Winkler on pinyin",
+        [
+            _null("name_py"),
+            _lvl(_eq("name_norm"), "exact (normalised)", 0.55, 2e-4),
+            _lvl(_eq("name_py"), "same pinyin", 0.15, 2e-4),
+            _lvl(_eq("name_py_sorted"), "same pinyin, other order", 0.05, 1e-4),
+            _lvl(f"{jw} >= 0.92", "pinyin Jaro-Winkler >= 0.92", 0.12, 3e-3),
+            _lvl(f"{jw} >= 0.80", "pinyin Jaro-Winkler >= 0.80", 0.06, 0.05),
+            _else(0.07, 0.95),
+        ],
+    )
+
+
+def _name_part(col: str, label: str, other: str) -> dict[str, Any]:
+    return _comparison(
+        label,
+        f"{label}: exact / swapped with {other} / Jaro-Winkler on pinyin",
+        [
+            _null(col),
+            _lvl(_eq(col), "exact", 0.80, 5e-3),
+            _lvl(f'"{col}_l" = "{other}_r"', f"equals the other record's {other}", 0.02, 1e-4),
+            _lvl(f"{_jw(col)} >= 0.92", "Jaro-Winkler >= 0.92", 0.08, 5e-3),
+            _lvl(f"{_jw(col)} >= 0.80", "Jaro-Winkler >= 0.80", 0.05, 0.05),
+            _else(0.05, 0.94),
+        ],
+    )
+
+
+def _phone() -> dict[str, Any]:
+    return _comparison(
+        "phone",
+        "phone (E.164): exact / one digit different",
+        [
+            _null("phone"),
+            _lvl(_eq("phone"), "exact", 0.80, 1e-6),
+            _lvl(_typo("phone"), "one digit off", 0.03, 1e-5),
+            _else(0.17, 1.0),
+        ],
+    )
+
+
+def _email() -> dict[str, Any]:
+    return _comparison(
+        "email",
+        "e-mail: exact / same local part / similar local part",
+        [
+            _null("email"),
+            _lvl(_eq("email"), "exact", 0.85, 1e-6),
+            _lvl(_eq("email_local"), "same local part", 0.05, 1e-5),
+            _lvl(f"{_jw('email_local')} >= 0.88", "local part Jaro-Winkler >= 0.88", 0.04, 1e-3),
+            _else(0.06, 1.0),
+        ],
+    )
+
+
+def _birthday() -> dict[str, Any]:
+    full = 'length("birthday_l") = 8 AND length("birthday_r") = 8'
+    swapped = (
+        f'{full} AND substr("birthday_l", 1, 4) = substr("birthday_r", 1, 4) '
+        'AND substr("birthday_l", 5, 2) = substr("birthday_r", 7, 2) '
+        'AND substr("birthday_l", 7, 2) = substr("birthday_r", 5, 2)'
+    )
+    return _comparison(
+        "birthday",
+        "birthday: exact / day-month swapped / one digit off / same year",
+        [
+            _null("birthday"),
+            # A bare year ("1985") must not count as an exact date match.
+            _lvl(f"{_eq('birthday')} AND {full}", "exact", 0.86, 5e-5),
+            _lvl(swapped, "day and month swapped", 0.02, 2e-5),
+            _lvl(f"{full} AND {_typo('birthday')}", "one digit off", 0.05, 2e-3),
+            _lvl(
+                'substr("birthday_l", 1, 4) = substr("birthday_r", 1, 4)', "same year", 0.04, 0.02
+            ),
+            _else(0.03, 0.98),
+        ],
+    )
+
+
+def _postcode() -> dict[str, Any]:
+    return _comparison(
+        "postcode",
+        "postcode: exact / one typo / same first three characters",
+        [
+            _null("postcode"),
+            _lvl(_eq("postcode"), "exact", 0.85, 2e-3),
+            _lvl(_typo("postcode"), "one typo", 0.04, 5e-3),
+            _lvl('left("postcode_l", 3) = left("postcode_r", 3)', "same area", 0.08, 0.03),
+            _else(0.07, 0.97),
+        ],
+    )
+
+
+def _city() -> dict[str, Any]:
+    return _comparison(
+        "city",
+        "city (pinyin key)",
+        [_null("city"), _lvl(_eq("city"), "exact", 0.92, 0.05), _else(0.08, 0.95)],
+    )
+
+
+def jaccard_sql(col: str) -> str:
+    """Set Jaccard of two *distinct* integer lists (bigram codes).
+
+    Counts list elements, never bytes.  ``list_filter``/``list_contains`` on
+    integers is ~5x faster in DuckDB than ``list_intersect`` on strings, and
+    DuckDB evaluates the identical sub-expression once across the CASE levels.
+    """
+    inter = f'len(list_filter("{col}_l", lambda x: list_contains("{col}_r", x)))'
+    return f'({inter} / (len("{col}_l") + len("{col}_r") - {inter}))'
+
+
+def _address() -> dict[str, Any]:
+    jac = jaccard_sql("addr_bigrams")
+    return _comparison(
+        "address",
+        "address: Jaccard similarity of character bigrams",
+        [
+            # The null level goes *after* the similarity levels on purpose: with a
+            # leading IS NULL branch DuckDB stops sharing the (expensive) Jaccard
+            # sub-expression between branches, which made this comparison ~7x
+            # slower.  A NULL list makes every Jaccard condition NULL (not true),
+            # so missing addresses still land on the null level.
+            _lvl(f"{jac} >= 0.9", "bigram Jaccard >= 0.9", 0.55, 1e-5),
+            _lvl(f"{jac} >= 0.7", "bigram Jaccard >= 0.7", 0.2, 1e-4),
+            _lvl(f"{jac} >= 0.5", "bigram Jaccard >= 0.5", 0.1, 2e-3),
+            _lvl(f"{jac} >= 0.3", "bigram Jaccard >= 0.3", 0.07, 0.03),
+            _null("addr_bigrams"),
+            _else(0.08, 0.97),
+        ],
+    )
+
+
+def _id_number() -> dict[str, Any]:
+    return _comparison(
+        "id_number",
+        "ID number: exact / one character off",
+        [
+            _null("id_number"),
+            _lvl(_eq("id_number"), "exact", 0.90, 1e-7),
+            _lvl(_typo("id_number"), "one character off", 0.06, 1e-5),
+            _else(0.04, 1.0),
+        ],
+    )
+
+
+def _company() -> dict[str, Any]:
+    return _comparison(
+        "company",
+        "company name without legal-form suffix",
+        [_null("company"), _lvl(_eq("company"), "exact", 0.7, 1e-3), _else(0.3, 0.999)],
+    )
+
+
+def comparisons_for(features: frozenset[str]) -> list[dict[str, Any]]:
+    """Comparisons for the feature groups present in the data (others are dropped)."""
+    out: list[dict[str, Any]] = []
+    if "name_parts" in features:
+        out.append(_name_part("family_py", "family_name", "given_py"))
+        out.append(_name_part("given_py", "given_name", "family_py"))
+    elif "name" in features:
+        out.append(_name())
+    builders = {
+        "phone": _phone,
+        "email": _email,
+        "birthday": _birthday,
+        "postcode": _postcode,
+        "city": _city,
+        "address": _address,
+        "id_number": _id_number,
+        "company": _company,
+    }
+    out.extend(build() for feat, build in builders.items() if feat in features)
+    return out
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    """Equality on a set of columns (all non-null)."""
+
+    columns: tuple[str, ...]
+    feature_needed: tuple[str, ...]
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(f'l."{c}" = r."{c}"' for c in self.columns)
+
+
+# Why these rules (1M customers, 2 cores, <= 2 min): each is an equality join on
+# one or two normalised keys whose groups are small, so the total candidate set
+# stays around a few pairs per record.  Exact identifiers (phone, e-mail, ID
+# number) catch most duplicates on their own; the name rules catch duplicates
+# whose contact data changed; the postcode/birthday rules catch the rest (name
+# typos, pinyin vs. characters).  A bare-name or bare-postcode rule would be
+# O(n^2 / #groups) and is never used.  Rules that still explode on a given data
+# set (e.g. everybody shares one postcode) are dropped at fit time by a
+# pre-count, see ``DuplicateFinder.max_pairs_per_rule``.
+_PREDICTION_RULES = (
+    BlockingRule(("phone",), ("phone",)),
+    BlockingRule(("email",), ("email",)),
+    BlockingRule(("id_number",), ("id_number",)),
+    BlockingRule(("name_py_sorted", "city"), ("name", "city")),
+    BlockingRule(("name_py_sorted", "birthday"), ("name", "birthday")),
+    BlockingRule(("name_py_sorted", "postcode"), ("name", "postcode")),
+    BlockingRule(("name_surname", "postcode", "birthday"), ("name", "postcode", "birthday")),
+    BlockingRule(("birthday", "postcode"), ("birthday", "postcode")),
+    BlockingRule(("name_surname", "birthday", "city"), ("name", "birthday", "city")),
+    BlockingRule(("email_local", "name_surname"), ("email", "name")),
+    BlockingRule(("company", "name_surname"), ("company", "name")),
+)
+
+
+def _available(rule: BlockingRule, features: frozenset[str]) -> bool:
+    return all(f in features for f in rule.feature_needed)
+
+
+def blocking_rules_for(features: frozenset[str]) -> list[BlockingRule]:
+    return [r for r in _PREDICTION_RULES if _available(r, features)]
+
+
+# EM needs blocked pairs in which matches are common.  Two rules with disjoint
+# columns so every comparison is estimated at least once (a comparison used in
+# the blocking rule is not estimated in that session).
+_TRAINING_A = (
+    BlockingRule(("phone",), ("phone",)),
+    BlockingRule(("id_number",), ("id_number",)),
+    BlockingRule(("email",), ("email",)),
+    BlockingRule(("birthday", "postcode"), ("birthday", "postcode")),
+)
+_TRAINING_B = (
+    BlockingRule(("name_py_sorted", "birthday"), ("name", "birthday")),
+    BlockingRule(("name_py_sorted", "postcode"), ("name", "postcode")),
+    BlockingRule(("name_py_sorted", "city"), ("name", "city")),
+)
+
+
+def training_rules_for(features: frozenset[str]) -> list[list[BlockingRule]]:
+    """Two groups of candidate EM rules, in order of preference.
+
+    The caller trains on the first rule of each group that works (EM can fail
+    on a degenerate level, e.g. when no matched pair ever disagrees on e-mail,
+    Splink refuses the resulting m = 0).  Group B rules sharing a column with
+    the chosen group A rule are left out so both sessions together estimate
+    every comparison.
+    """
+    group_a = [r for r in _TRAINING_A if _available(r, features)]
+    group_b = [r for r in _TRAINING_B if _available(r, features)]
+    return [group_a, group_b]
+
+
+def deterministic_rules_for(features: frozenset[str]) -> list[str]:
+    """Near-certain matches, used to estimate the prior P(match)."""
+    rules = []
+    if "phone" in features and "name" in features:
+        rules.append('l."phone" = r."phone" AND l."name_py_sorted" = r."name_py_sorted"')
+    if "email" in features and "name" in features:
+        rules.append('l."email" = r."email" AND l."name_py_sorted" = r."name_py_sorted"')
+    if "id_number" in features:
+        rules.append('l."id_number" = r."id_number"')
+    if "name" in features and "birthday" in features:
+        rules.append(
+            'l."name_py_sorted" = r."name_py_sorted" AND l."birthday" = r."birthday" '
+            'AND length(l."birthday") = 8'
+        )
+    return rules
