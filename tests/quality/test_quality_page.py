@@ -37,9 +37,10 @@ def records(org):
     Customer.objects.filter(pk=sparse.pk).update(phone="12345")  # an old import's phone
     south = make(by=org.charlie, owner=org.charlie, name="赵敏", email="zhao@example.com")
     Customer.objects.filter(pk=south.pk).update(email="zhao@@example")
+    orphan = make(by=org.root, name="无主客户")  # no owner: 10 % complete, seen by admins only
     DuplicatePair.objects.create(customer_a=org.customer, customer_b=full, probability=0.9)
     DuplicatePair.objects.create(customer_a=org.customer, customer_b=south, probability=0.9)
-    return {"full": full, "sparse": sparse, "south": south}
+    return {"full": full, "sparse": sparse, "south": south, "orphan": orphan}
 
 
 def test_numbers_for_a_rep(org, records):
@@ -65,13 +66,15 @@ def test_numbers_for_a_rep(org, records):
 def test_numbers_for_an_administrator(org, records):
     o = quality_overview(user=org.root)
     assert (o.customers, o.below, o.invalid_phone, o.invalid_email, o.open_pairs) == (
+        5,
         4,
-        3,
         1,
         1,
         2,
     )
     assert records["south"].pk in [i.customer.pk for i in o.invalid]
+    assert o.worst[0].customer.pk == records["orphan"].pk
+    assert (o.owners[0].owner_id, o.owners[0].average) == (None, 10.0)
 
 
 def test_query_count_does_not_grow_with_customers(org, records, django_assert_num_queries):
@@ -93,3 +96,7 @@ def test_page_shows_the_figures_with_links_to_fix(
     assert 'data-kpi="open-pairs">1<' in html
     assert reverse("customers:edit", args=[records["sparse"].pk]) in html
     assert reverse("customers:edit", args=[records["south"].pk]) not in html
+    client.logout()
+    login(client, org.root)
+    html = client.get(reverse("quality:home")).content.decode()
+    assert reverse("customers:edit", args=[records["orphan"].pk]) in html

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kehu.customers.models import Customer
@@ -145,7 +146,7 @@ def pair_cards(pairs: list[DuplicatePair]) -> list[PairCard]:
             continue
         rows = [
             FieldRow(
-                label=str(getattr(Customer._meta.get_field(name), "verbose_name", name)),
+                label=capfirst(str(getattr(Customer._meta.get_field(name), "verbose_name", name))),
                 left=_display(left, name),
                 right=_display(right, name),
             )

@@ -79,9 +79,14 @@ def pair_merge(request: HttpRequest, pk: int) -> HttpResponse:
         merge = services.pair_merge(pair=pair, keep_id=keep_id, by=request.user)
     except services.MergeError as exc:
         return _done(request, pair_id=pk, text=str(exc), ok=False)
-    text = _("Merged %(remove)s into %(keep)s. You can undo this in the merge history.") % {
+    text = _(
+        "Merged %(remove)s (#%(remove_id)s) into %(keep)s (#%(keep_id)s). "
+        "You can undo this in the merge history."
+    ) % {
         "remove": merge.remove.name,
+        "remove_id": merge.remove_id,
         "keep": merge.keep.name,
+        "keep_id": merge.keep_id,
     }
     return _done(request, pair_id=pk, text=text)
 

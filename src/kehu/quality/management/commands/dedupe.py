@@ -21,6 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--input", help="CSV/Parquet/XLSX of customers to deduplicate")
         parser.add_argument("--output", help="where the file run writes its pairs/clusters")
         parser.add_argument("--threshold", type=float, help="match probability to keep a pair")
+        file_only = parser.add_argument_group("file mode only (see the matcher's CLI)")
+        file_only.add_argument("--review-threshold", type=float)
+        file_only.add_argument("--pairs-out", help="also write the scored pairs")
+        file_only.add_argument("--labels", help="reviewed pairs: id_l,id_r,is_match")
+        file_only.add_argument("--model-out", help="save the trained model (JSON)")
+        file_only.add_argument("--seed", type=int)
+        file_only.add_argument("--threads", type=int)
         parser.add_argument("--chunk-size", type=int, default=50_000)
         parser.add_argument(
             "--report",
@@ -82,8 +89,17 @@ class Command(BaseCommand):
         from kehu.analytics.quality.cli import dedupe_main
 
         argv = ["--input", options["input"], "--output", options["output"]]
-        if options["threshold"] is not None:
-            argv += ["--threshold", str(options["threshold"])]
+        for name in (
+            "threshold",
+            "review_threshold",
+            "pairs_out",
+            "labels",
+            "model_out",
+            "seed",
+            "threads",
+        ):
+            if options.get(name) is not None:
+                argv += ["--" + name.replace("_", "-"), str(options[name])]
         code = dedupe_main(argv)
         if code:
             raise CommandError(f"dedupe failed (exit status {code})")
