@@ -278,7 +278,9 @@ class DuplicateFinder:
         frame = pd.DataFrame(labels).rename(columns=lambda c: str(c).strip().lower())
         missing = {"id_l", "id_r", "is_match"} - set(frame.columns)
         if missing:
-            raise InputError(f"labels need columns id_l, id_r, is_match (missing {sorted(missing)})")
+            raise InputError(
+                f"labels need columns id_l, id_r, is_match (missing {sorted(missing)})"
+            )
         by_str = {str(v): v for v in prepared.ids.tolist()}
         confirmed, rejected = set(), set()
         for a, b, flag in frame[["id_l", "id_r", "is_match"]].itertuples(index=False):
@@ -301,7 +303,9 @@ class DuplicateFinder:
                     "source_dataset_r": ["kehu_customers"] * len(pairs),
                 }
             )
-            labels_sdf = linker.table_management.register_table(table, "kehu_labels", overwrite=True)
+            labels_sdf = linker.table_management.register_table(
+                table, "kehu_labels", overwrite=True
+            )
             linker.training.estimate_m_from_pairwise_labels(labels_sdf)
             self.m_from_labels_ = True
 
@@ -379,7 +383,9 @@ class DuplicateFinder:
         linker, con, _ = self._linker(prepared, self.settings_)
         return prepared, linker
 
-    def _label_uids(self, prepared: PreparedTable) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    def _label_uids(
+        self, prepared: PreparedTable
+    ) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
         """Confirmed and rejected pairs as (low, high) row positions of ``prepared``.
 
         Ids are compared as strings: a CSV gives "17" where the database gave 17.
