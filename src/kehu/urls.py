@@ -23,5 +23,6 @@ urlpatterns = [
     path("insights/", include("kehu.insights.urls")),
     path("quality/", include("kehu.quality.urls")),
     path("imports/", include("kehu.imports.urls")),
+    path("account/tokens/", include("kehu.api.urls_tokens")),
     path("api/v1/", api.urls),
 ]

@@ -8,7 +8,7 @@ from django.test import Client
 from kehu.api.auth import digest_of, issue_token
 from kehu.core.models import ApiToken
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
+pytestmark = pytest.mark.django_db
 PAGE = "/account/tokens/"
 
 

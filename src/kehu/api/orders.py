@@ -22,7 +22,7 @@ from kehu.api.common import (
     visible_customer_ids,
 )
 from kehu.api.errors import Conflict
-from kehu.api.sales_services import LineSpec, order_create
+from kehu.sales.services import LineSpec, order_create
 from kehu.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from kehu.api.common import ApiRequest, paginate, require, visible_customer, visible_customer_ids
-from kehu.api.sales_services import payment_record
+from kehu.sales.services import payment_record
 from kehu.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,

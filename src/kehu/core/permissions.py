@@ -9,7 +9,8 @@ Rules (A7 and issue #2):
 - analysts see every customer read-only, with personal data masked;
 - channel-partner users see only the customers shared with their partner;
 - KEHU_ALL_STAFF_SEE_ALL opens the whole database to every staff role.
-Archived and merged-away customers are hidden from everyone but administrators' archive views.
+Archived and merged-away customers drop out of lists and searches unless asked for
+(``include_archived``); whoever may see one can still open it by id, read-only.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """Writes to orders and payments: keyword-only, atomic, audited (through the Audited models).
 
-They live here because kehu.sales has no services module yet; they import nothing from the
-API and belong in ``kehu.sales.services`` once that exists, so the web and the importer can
-use the same code.
+The API, the web and the importer share them, so an order's totals and an invoice's paid
+state are computed in one place.
 """
 
 from __future__ import annotations
