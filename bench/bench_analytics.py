@@ -54,11 +54,12 @@ JOBS = {
     + """
 import time, json
 from kehu.analytics.clv import BetaGeoFitter, compress
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 bg = BetaGeoFitter().fit(x, t_x, T)
-wall = time.perf_counter() - t0
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 rows = len(compress(x, t_x, T)[1])
-print(json.dumps({{"wall": wall, "params": bg.params_, "log_likelihood": bg.log_likelihood_,
+print(json.dumps({{"wall": wall, "cpu": cpu, "params": bg.params_,
+                  "log_likelihood": bg.log_likelihood_,
                   "customers": len(x), "compressed_rows": rows, "iterations": bg.n_iter_}}))
 """,
     "lifetimes_fit": SUMMARY_ARRAYS
@@ -68,10 +69,10 @@ warnings.filterwarnings("ignore")
 from kehu.analytics.clv import compress
 from lifetimes import BetaGeoFitter
 (ux, ut, uT), w = compress(x, t_x, T)
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 lf = BetaGeoFitter().fit(ux, ut, uT, weights=w)
-wall = time.perf_counter() - t0
-print(json.dumps({{"wall": wall, "params": {{k: float(v) for k, v in lf.params_.items()}},
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({{"wall": wall, "cpu": cpu, "params": {{k: float(v) for k, v in lf.params_.items()}},
                   "customers": len(x), "compressed_rows": len(w)}}))
 """,
     "clv_main": """
@@ -112,6 +113,8 @@ def run_job(name: str, code: str) -> dict:
     if name == "clv_main" and len(lines) >= 2:
         result["output"] = json.loads(lines[-2])
     result["process_wall"] = total
+    # CPU seconds of the whole job: less sensitive than wall time to other load on the machine.
+    result["process_cpu"] = usage.ru_utime + usage.ru_stime
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # kB on Linux
     return result
 
@@ -157,7 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         "customers": args.customers,
         "transactions": pq.read_metadata(files["transactions"]).num_rows,
         "generate_wall_s": gen_wall,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_end": os.getloadavg(),
+        },
         "targets": {"bgnbd_fit_s": 1.5, "pipeline_s": 60, "pipeline_gb": 4},
         "jobs": results,
     }
@@ -169,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print(report: dict) -> None:
     print(f"\n{report['customers']:,} customers, {report['transactions']:,} transactions")
-    print(f"{'job':<16}{'wall s':>10}{'process s':>12}{'peak MB':>10}  notes")
+    print(f"load average at the end: {report['machine'].get('load_average_at_end')}")
+    print(f"{'job':<16}{'wall s':>10}{'process s':>12}{'cpu s':>8}{'peak MB':>10}  notes")
     for name, r in report["jobs"].items():
         note = ""
         if "params" in r:
@@ -177,7 +185,8 @@ def _print(report: dict) -> None:
         if name == "lifetimes_fit":
             note += f"  ({r['ratio_to_kehu']:.1f}× kehu, {r['compressed_rows']:,} weighted rows)"
         print(
-            f"{name:<16}{r['wall']:>10.2f}{r['process_wall']:>12.2f}{r['peak_rss_mb']:>10.0f}  {note}"
+            f"{name:<16}{r['wall']:>10.2f}{r['process_wall']:>12.2f}"
+            f"{r.get('process_cpu', float('nan')):>8.1f}{r['peak_rss_mb']:>10.0f}  {note}"
         )
     print(f"\nwritten {RESULTS / 'analytics.json'}")
 
