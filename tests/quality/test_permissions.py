@@ -114,7 +114,7 @@ def test_manager_merges_and_undoes_through_the_views(client, org, pairs):
     assert merge.undone_at is not None
 
 
-def test_htmx_merge_swaps_the_card(client, org, pairs):
+def test_htmx_decision_swaps_the_card(client, org, pairs):
     inside, _across = pairs
     login(client, org.root)
     response = client.post(reverse("quality:pair_reject", args=[inside.pk]), HTTP_HX_REQUEST="true")
