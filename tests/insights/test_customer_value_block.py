@@ -10,6 +10,7 @@ from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from kehu.insights import services
 
@@ -22,7 +23,7 @@ def render(customer, user) -> tuple[str, int]:
     request = RequestFactory().get("/")
     request.user = user
     template = Template("{% load insights %}{% customer_value customer %}")
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, translation.override("en"):
         html = template.render(Context({"request": request, "customer": customer}))
     return html, len(queries)
 

@@ -5,22 +5,19 @@ customer's value history. Every customer-level read goes through
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from kehu.analytics import value as V
 from kehu.core import permissions
 from kehu.customers.models import Customer
+from kehu.insights import curve
 from kehu.insights.models import AnalyticsRun, CustomerScore
 
 TREND_RUNS = 12
 LIST_ROWS = 20
-CURVE_POINTS = 200
 COHORTS_SHOWN = 24
 
 GRADES = [g for g, _label in Customer.Grade.choices]
@@ -118,15 +115,35 @@ class ValueReport:
 
 
 def value_report(*, user: Any, run: AnalyticsRun, filters: ReportFilters) -> ValueReport:
-    """The value report over the customers ``user`` sees: a handful of queries whatever the
-    number of customers."""
+    """The value report over the customers ``user`` sees. The sums and the curve are computed
+    by the database (curve.py): the same handful of queries for ten customers or a million."""
     visible = permissions.visible_customers(user)
     scores = _scores(customers=visible, filters=filters).filter(run=run)
-    rows = list(
-        scores.values_list("customer_id", "profit", "revenue", "clv", "grade", "tier", "is_core")
+    totals = curve.figures(scores)
+    report = ValueReport(
+        run=run,
+        customers=totals["customers"],
+        ranked=totals["ranked"],
+        revenue=totals["revenue"],
+        profit=totals["profit"],
+        clv=totals["clv"],
+        core_count=totals["core"],
+        loss_count=totals["loss_count"],
+        loss_total=totals["loss_total"],
+        grades=_distribution(totals["grades"], GRADES),
+        tiers=_distribution(totals["tiers"], TIERS),
     )
-    report = ValueReport(run=run, customers=len(rows))
-    _figures(report, rows)
+    if report.ranked:
+        n, positive, total = report.ranked, totals["positive"], totals["ranked_profit"]
+        points = curve.cumulative(scores.exclude(grade=""), n=n, positive=positive, total=total)
+        report.whale, report.headline, report.pareto = curve.whale(
+            points,
+            n=n,
+            positive=positive,
+            total=total,
+            loss_count=report.loss_count,
+            loss_total=report.loss_total,
+        )
     related = ("customer", "customer__team")
     report.losses = list(
         scores.filter(profit__lt=0)
@@ -143,74 +160,13 @@ def value_report(*, user: Any, run: AnalyticsRun, filters: ReportFilters) -> Val
     return report
 
 
-def _figures(report: ValueReport, rows: list[tuple]) -> None:
-    if not rows:
-        return
-    ids, profit, revenue, clv, grade, tier, core = zip(*rows, strict=True)
-    p = np.asarray(profit, dtype=float)
-    report.profit = float(p.sum())
-    report.revenue = float(np.sum(revenue))
-    report.clv = float(sum(v for v in clv if v is not None))
-    report.core_count = int(sum(core))
-    report.loss_count = int((p < 0).sum())
-    report.loss_total = float(-p[p < 0].sum())
-    # The pipeline ranks customers with any business (they have a grade); so does the curve.
-    ranked = np.asarray([g != "" for g in grade])
-    report.ranked = int(ranked.sum())
-    rank_ids = np.asarray([str(i) for i in ids], dtype=object)[ranked]
-    curve, headline = V.whale_curve(rank_ids, p[ranked])
-    report.headline = headline
-    report.whale = _thin(curve)
-    report.pareto = _pareto(curve["profit"].to_numpy())
-    report.grades = _distribution(grade, p, GRADES)
-    report.tiers = _distribution(tier, p, TIERS)
-
-
-def _thin(curve) -> list[list[float]]:
-    n = curve.num_rows
-    if n == 0:
-        return []
-    share = curve["customer_share"].to_numpy()
-    pct = np.nan_to_num(curve["cumulative_profit_pct"].to_numpy(zero_copy_only=False))
-    keep = set(np.linspace(0, n - 1, min(CURVE_POINTS, n)).round().astype(int).tolist())
-    keep.add(int(np.argmax(pct)))
-    # The curve starts at the origin: no customers, no profit.
-    return [[0.0, 0.0]] + [
-        [round(float(share[i]) * 100, 3), round(float(pct[i]), 3)] for i in sorted(keep)
+def _distribution(table: dict[str, list], order: list[str]) -> list[dict[str, Any]]:
+    """[{key, count, profit}] in display order, "no business" (key "") last."""
+    return [
+        {"key": key, "count": int(table[key][0]), "profit": round(table[key][1], 2)}
+        for key in [*order, ""]
+        if key in table and table[key][0]
     ]
-
-
-def _pareto(ranked_profit: np.ndarray) -> dict[str, list]:
-    """Profit per tenth of the customers (ranked, best first) and the cumulative share."""
-    n = len(ranked_profit)
-    groups = min(10, n)
-    if groups == 0:
-        return {}
-    bounds = np.linspace(0, n, groups + 1).round().astype(int)
-    sums = [float(ranked_profit[a:b].sum()) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    total = float(ranked_profit.sum())
-    cum = np.cumsum(sums)
-    labels = [
-        f"{round(100 * a / n)}–{round(100 * b / n)}%"
-        for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-    ]
-    return {
-        "labels": labels,
-        "profit": [round(s, 2) for s in sums],
-        "cumulative_pct": [round(float(c / total * 100), 2) if total > 0 else None for c in cum],
-    }
-
-
-def _distribution(labels, profit: np.ndarray, order: list[str]) -> list[dict[str, Any]]:
-    counts: Counter = Counter()
-    sums: defaultdict[str, float] = defaultdict(float)
-    for label, value in zip(labels, profit, strict=True):
-        counts[label] += 1
-        sums[label] += float(value)
-    out = [{"key": k, "count": counts[k], "profit": round(sums[k], 2)} for k in order if counts[k]]
-    if counts[""]:
-        out.append({"key": "", "count": counts[""], "profit": round(sums[""], 2)})
-    return out
 
 
 def cohort_grid(rows: list[dict[str, Any]]) -> dict[str, Any]:
