@@ -115,7 +115,7 @@ def whale(
     total: float,
     loss_count: int,
     loss_total: float,
-) -> tuple[list[list[float]], dict[str, Any], dict[str, list]]:
+) -> tuple[list[list[float]], dict[str, Any], dict[str, Any]]:
     """(chart points [[% customers, % profit]…], headline, Pareto bars) from ``cumulative``."""
     headline: dict[str, Any] = {
         "customers": n,

@@ -315,6 +315,10 @@ def score_table(customers: pa.Table, *, run_id: int) -> pa.Table:
 def write_scores(scores: pa.Table) -> None:
     if connection.vendor == "postgresql" and scores.num_rows >= COPY_THRESHOLD:
         _copy_scores(scores)
+        # Fresh statistics now, not when autovacuum comes round: with the old ones the
+        # planner takes a new run's million rows for a few hundred and picks nested loops.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {CustomerScore._meta.db_table}")
         return
     names = scores.column_names
     data = [scores[name].to_pylist() for name in names]
