@@ -99,6 +99,14 @@ SCORE_COLUMNS = (
 )
 
 
+# A run still "running" after this long was stopped without a word (killed process, reboot).
+RUN_TIMEOUT = dt.timedelta(hours=6)
+
+
+class RunInProgress(Exception):
+    """Another analytics run is under way; two at once would race for the customer fields."""
+
+
 class RunFailed(Exception):
     """An analytics run failed; ``run`` is the failed run (its error is recorded on it)."""
 
@@ -179,19 +187,24 @@ def analytics_run(
     by: Any = None,
     progress: Progress | None = None,
 ) -> AnalyticsRun:
-    """Run the analytics on the database and store the snapshot; raises ``RunFailed``.
+    """Run the analytics on the database and store the snapshot; raises ``RunFailed`` (the
+    run is recorded as failed) or ``RunInProgress`` (nothing recorded).
 
     ``engine`` is "duckdb", "spark" (a local session started and stopped for the run), or an
     ``Engine`` the caller owns (a shared SparkSession, say)."""
     as_of = as_of or timezone.localdate()
     config = AnalyticsConfig.load()
-    run = AnalyticsRun.objects.create(
-        as_of=as_of,
-        started_at=timezone.now(),
-        engine=engine if isinstance(engine, str) else engine.name,
-        trigger=trigger,
-        created_by=by if getattr(by, "pk", None) else None,
-    )
+    # Check and claim under the settings row's lock, so two starts cannot both pass.
+    with transaction.atomic():
+        AnalyticsConfig.objects.select_for_update().filter(pk=config.pk).first()
+        _check_not_running()
+        run = AnalyticsRun.objects.create(
+            as_of=as_of,
+            started_at=timezone.now(),
+            engine=engine if isinstance(engine, str) else engine.name,
+            trigger=trigger,
+            created_by=by if getattr(by, "pk", None) else None,
+        )
     done = [0]
 
     def step(name: str) -> None:
@@ -250,6 +263,20 @@ def prune_snapshots(*, keep: int) -> int:
     # No signals or dependants on scores: Django deletes them with one DELETE statement.
     deleted, _per_model = CustomerScore.objects.filter(run_id__in=dropped).delete()
     return deleted
+
+
+def _check_not_running() -> None:
+    now = timezone.now()
+    AnalyticsRun.objects.filter(
+        status=AnalyticsRun.Status.RUNNING, started_at__lt=now - RUN_TIMEOUT
+    ).update(
+        status=AnalyticsRun.Status.FAILED,
+        error=f"abandoned: no result after {RUN_TIMEOUT} (was the process stopped?)",
+        finished_at=now,
+    )
+    busy = AnalyticsRun.objects.filter(status=AnalyticsRun.Status.RUNNING).first()
+    if busy is not None:
+        raise RunInProgress(f"analytics run {busy.pk} is still running (started {busy.started_at})")
 
 
 def _mark_failed(*, run: AnalyticsRun, error: str) -> None:

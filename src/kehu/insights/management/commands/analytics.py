@@ -84,6 +84,8 @@ class Command(BaseCommand):
                 )
             except services.RunFailed as exc:
                 raise CommandError(f"analytics run {exc.run.pk} failed: {exc}") from exc
+            except services.RunInProgress as exc:
+                raise CommandError(str(exc)) from exc
         self._report(run)
 
     def _report(self, run: Any) -> None:
