@@ -25,11 +25,13 @@ from kehu.api.schemas import (
     CustomerPage,
     CustomerPatch,
     CustomerQuery,
+    DuplicateConflict,
 )
 from kehu.core import permissions, validators
 from kehu.core.models import Partner, Role
 from kehu.customers import selectors, services
 from kehu.customers.models import Customer, Tag
+from kehu.quality.warning import duplicate_warning
 
 router = Router(tags=["customers"])
 
@@ -228,15 +230,34 @@ def get_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
     return _respond(request, visible_customer(request.auth, customer_id))
 
 
-@router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS})
-def create_customer(request: ApiRequest, payload: CustomerIn) -> Status:
-    """Create a customer owned by you (or, for managers and admins, by ``owner_id``)."""
+@router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS, 409: DuplicateConflict})
+def create_customer(
+    request: ApiRequest, payload: CustomerIn, allow_duplicate: bool = False
+) -> Status | tuple[int, dict[str, Any]]:
+    """Create a customer owned by you (or, for managers and admins, by ``owner_id``).
+
+    A record that probably exists already is refused with 409 and the likely matches in
+    ``duplicates``; send ``?allow_duplicate=true`` to create it anyway."""
     user = request.auth
     require(permissions.can_edit(user))
     if payload.owner_id not in (None, user.pk):
         # Before validation, so a rep cannot probe which user ids exist.
         require(permissions.can_reassign(user))
     fields = clean_customer_fields(payload.model_dump(exclude_unset=True))
+    if not allow_duplicate:
+        candidates = duplicate_warning(user=user, fields=fields)
+        if candidates:
+            return 409, {
+                "detail": [
+                    {
+                        "loc": ["body"],
+                        "msg": "This customer probably exists already; "
+                        "send allow_duplicate=true to create it anyway.",
+                        "type": "duplicate",
+                    }
+                ],
+                "duplicates": [c.as_dict() for c in candidates],
+            }
     owner = fields.pop("owner_id", None) or user
     with transaction.atomic():
         tags = _tags(fields.pop("tags", None)) or []

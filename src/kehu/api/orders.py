@@ -22,7 +22,6 @@ from kehu.api.common import (
     visible_customer_ids,
 )
 from kehu.api.errors import Conflict
-from kehu.sales.services import LineSpec, order_create
 from kehu.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -35,6 +34,7 @@ from kehu.core import permissions, validators
 from kehu.core.models import Role
 from kehu.customers.models import Channel
 from kehu.sales.models import Campaign, Order, OrderLine, Product
+from kehu.sales.services import LineSpec, order_create
 
 router = Router(tags=["orders"])
 

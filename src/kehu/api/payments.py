@@ -12,7 +12,6 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from kehu.api.common import ApiRequest, paginate, require, visible_customer, visible_customer_ids
-from kehu.sales.services import payment_record
 from kehu.api.schemas import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -26,6 +25,7 @@ from kehu.api.schemas import (
 )
 from kehu.core import permissions, validators
 from kehu.sales.models import ZERO, Invoice, Payment
+from kehu.sales.services import payment_record
 
 router = Router(tags=["invoices and payments"])
 

@@ -70,6 +70,21 @@ class ValidationErrorOut(Schema):
     detail: list[FieldError]
 
 
+class DuplicateCandidateOut(Schema):
+    customer_id: int
+    name: str
+    city: str | None = None
+    probability: float
+    evidence: Any = None
+
+
+class DuplicateConflict(Schema):
+    """409 on create: the record probably exists already."""
+
+    detail: list[FieldError]
+    duplicates: list[DuplicateCandidateOut]
+
+
 READ_ERRORS: dict[int, type[Schema]] = {401: Error, 404: Error, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, type[Schema]] = {
     401: Error,

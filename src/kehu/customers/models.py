@@ -143,7 +143,10 @@ class Customer(Audited, TimeStamped):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
-    id_number = models.CharField(_("ID card / tax number"), max_length=32, blank=True)
+    # Indexed: the duplicate warning and imports look customers up by it.
+    id_number = models.CharField(
+        _("ID card / tax number"), max_length=32, blank=True, db_index=True
+    )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")

@@ -288,5 +288,8 @@ def customer_owner_history(*, customer: Customer) -> QuerySet:
 
 def customer_audit(*, customer: Customer, limit: int = 100) -> QuerySet:
     from kehu.core.models import AuditEvent
+    from kehu.quality.selectors import history_customer_ids
 
-    return AuditEvent.objects.filter(customer_id=customer.pk).select_related("user")[:limit]
+    # Records merged into this one bring their history along while the merge stands.
+    ids = history_customer_ids(customer.pk)
+    return AuditEvent.objects.filter(customer_id__in=ids).select_related("user")[:limit]

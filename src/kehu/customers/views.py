@@ -18,6 +18,7 @@ from kehu.core.models import Partner, Team
 from kehu.customers import selectors, services
 from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
 from kehu.customers.models import Customer, Relation, Tag
+from kehu.quality.warning import duplicate_warning
 
 
 def _visible_customer(request: HttpRequest, pk: int, *, include_archived: bool = True) -> Customer:
@@ -162,13 +163,23 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_create(request: HttpRequest) -> HttpResponse:
     permissions.require(permissions.can_edit(request.user))
     form = CustomerForm(request.POST or None)
+    duplicates: list = []
     if request.method == "POST" and form.is_valid():
-        customer = services.customer_create(
-            by=request.user, owner=request.user, tags=form.tags(), **form.customer_fields()
-        )
-        messages.success(request, _("Customer created."))
-        return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "customer": None})
+        # A probable duplicate is shown before anything is saved; saving it anyway is a
+        # deliberate second step.
+        if request.POST.get("confirm_duplicate") != "1":
+            duplicates = duplicate_warning(user=request.user, fields=form.customer_fields())
+        if not duplicates:
+            customer = services.customer_create(
+                by=request.user, owner=request.user, tags=form.tags(), **form.customer_fields()
+            )
+            messages.success(request, _("Customer created."))
+            return redirect("customers:detail", pk=customer.pk)
+    return render(
+        request,
+        "customers/form.html",
+        {"form": form, "customer": None, "duplicates": duplicates},
+    )
 
 
 @login_required
