@@ -32,18 +32,20 @@ def usable(workers: int) -> bool:
     return workers > 0 and connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def _prepare(chunk: list[tuple[int, list[str]]]) -> list[tuple[int, list[str], Any, Any]]:
+def _prepare(chunk: list[list[str]]) -> list[tuple[Any, Any]]:
+    """(cleaned data, None) or (None, problems) per row of the chunk. The cells are not sent
+    back: the parent still has them."""
     cols, clean, ctx, writer = _STATE["cols"], _STATE["clean"], _STATE["ctx"], _STATE["writer"]
-    out = []
-    for number, cells in chunk:
+    out: list[tuple[Any, Any]] = []
+    for cells in chunk:
         raw = {name: (cells[i] if i < len(cells) else "") for i, name in cols}
         try:
-            out.append((number, cells, clean(raw, ctx), None))
+            out.append((clean(raw, ctx), None))
         except RowInvalid as exc:
-            out.append((number, cells, raw, exc.problems))
+            out.append((None, exc.problems))
     # Rows that match a stored customer won't be inserted: don't compute their keys. This
     # is only a hint — the main process decides, and prepares any row it finds new.
-    valid = [data for _n, _c, data, problems in out if problems is None]
+    valid = [data for data, problems in out if problems is None]
     stored = writer._existing(valid)
     for data in valid:
         if match_key(data)[1] not in stored:
@@ -72,13 +74,16 @@ def prepared_rows(
         def submit() -> bool:
             chunk = list(islice(source, CHUNK))
             if chunk:
-                pending.append(pool.apply_async(_prepare, (chunk,)))
+                cells = [c for _n, c in chunk]
+                pending.append((chunk, pool.apply_async(_prepare, (cells,))))
             return bool(chunk)
 
         for _ in range(ahead):
             if not submit():
                 break
         while pending:
-            result = pending.popleft().get()
+            chunk, result = pending.popleft()
+            prepared = result.get()
             submit()
-            yield from result
+            for (number, cells), (data, problems) in zip(chunk, prepared, strict=True):
+                yield number, cells, data, problems

@@ -127,7 +127,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mine": mine,
         "form": form,
         "problems": problems,
-        "preview": selectors.preview(job),
+        "preview": _preview(job),
         "saved": saved,
         "errors": [(e, e.problems) for e in errors],
         "errors_more": job.failed > len(errors),
@@ -137,6 +137,14 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and not job.dry_run,
     }
     return render(request, "imports/detail.html", context)
+
+
+def _preview(job: ImportJob) -> list[tuple[int, list[str]]]:
+    # The stored file can be gone (cleaned up, CLI path moved): the history stays viewable.
+    try:
+        return selectors.preview(job)
+    except (OSError, UnreadableFile, UnicodeError):
+        return []
 
 
 def _commit(request: HttpRequest, job: ImportJob) -> HttpResponse:
