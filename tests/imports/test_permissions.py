@@ -4,6 +4,8 @@ invisible; an import can't update customers the user can't see."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from kehu.customers.models import Customer
 from kehu.imports import services
@@ -84,7 +86,11 @@ def test_import_cannot_update_invisible_customers(org, customers_csv):
     )
     assert job.counts == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1}
     error = job.row_errors.get()
-    assert error.row_number == 2 and "not visible" in error.problems[0]["reason"]
+    with translation.override("en"):
+        reason = gettext("This row matches a customer that is not visible to you.")
+    with translation.override("zh-hans"):
+        localized = gettext("This row matches a customer that is not visible to you.")
+    assert error.row_number == 2 and error.problems[0]["reason"] in {reason, localized}
     assert Customer.objects.get(pk=org.customer.pk).city == "上海"
     created = Customer.objects.get(phone="+8613800138111")
     assert created.owner == org.charlie and created.team == org.south

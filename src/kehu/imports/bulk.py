@@ -124,12 +124,18 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 CONSTANT_COLUMNS = {"created_by_id", "created_at", "updated_at"}
 
 
+def _key_rows(pk: int, keys: str) -> str:
+    """COPY rows (customer id, key) from the newline-joined keys of one customer."""
+    prefix = f"{pk}\t"
+    return prefix + keys.replace("\n", "\n" + prefix) + "\n"
+
+
 class Prepared(NamedTuple):
     """A new customer ready to insert but for its id; ``row`` is COPY text or field values.
     A tuple: it crosses the process boundary a million times, and pickles small."""
 
     row: Any
-    keys: list[str]
+    keys: Any  # COPY text, newline-joined (PostgreSQL), else a list
     owner_id: int
     team_id: int | None
     name: str
@@ -239,6 +245,9 @@ class CustomerWriter:
         value = f.get_default()
         return str(value) if isinstance(value, str) else value
 
+    def reclean(self, data: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError  # set by kehu.imports.parallel for slim rows
+
     # --- within-file duplicates -------------------------------------------------------------
     def remember(self, row_number: int, data: dict[str, Any]) -> None:
         self.seen.setdefault(match_key(data)[1], row_number)
@@ -322,6 +331,9 @@ class CustomerWriter:
             if not candidates:
                 new.append((row_number, data))
                 continue
+            if data.get("_slim"):
+                # A worker took the row for new; it was stored since: clean it in full.
+                data = self.reclean(data)
             if len(candidates) > 1:
                 out.failures.append(
                     (
@@ -427,7 +439,7 @@ class CustomerWriter:
             line = self._copy_line(attrs, data)
             return Prepared(
                 line,
-                [copy_text(k) for k in keys],
+                "\n".join(copy_text(k) for k in sorted(keys)),
                 attrs["owner_id"],
                 attrs["team_id"],
                 attrs["name"],
@@ -472,7 +484,7 @@ class CustomerWriter:
                 SearchKey._meta.db_table,
                 ["customer_id", "key"],
                 "".join(
-                    f"{pk}\t{k}\n" for pk, p in zip(ids, prepared, strict=True) for k in p.keys
+                    _key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys
                 ),
             )
         else:

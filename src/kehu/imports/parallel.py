@@ -45,11 +45,15 @@ def _prepare(chunk: list[list[str]]) -> list[tuple[Any, Any]]:
             out.append((None, exc.problems))
     # Rows that match a stored customer won't be inserted: don't compute their keys. This
     # is only a hint — the main process decides, and prepares any row it finds new.
-    valid = [data for data, problems in out if problems is None]
-    stored = writer._existing(valid)
-    for data in valid:
+    valid = [(i, data) for i, (data, problems) in enumerate(out) if problems is None]
+    stored = writer._existing([data for _i, data in valid])
+    for i, data in valid:
         if match_key(data)[1] not in stored:
-            data["_pre"] = writer.prepare(data)
+            # All the parent needs to insert a new row; far less to pickle than the row.
+            slim = {"_match": data["_match"], "_pre": writer.prepare(data), "_slim": True}
+            if data.get("tags"):
+                slim["tags"] = data["tags"]
+            out[i] = (slim, None)
     return out
 
 
@@ -65,6 +69,13 @@ def prepared_rows(
 ) -> Iterator[tuple[int, list[str], Any, Any]]:
     """(row number, cells, cleaned data or raw cells, problems or None), in file order."""
     _STATE.update(cols=cols, clean=CLEANERS[kind], ctx=ctx, writer=writer)
+    clean = CLEANERS[kind]
+
+    def reclean(data: dict[str, Any]) -> dict[str, Any]:
+        cells = data["_cells"]
+        return clean({name: (cells[i] if i < len(cells) else "") for i, name in cols}, ctx)
+
+    writer.reclean = reclean
     # The children must not share the parent's connection: each opens its own.
     connections.close_all()
     source = iter(rows)
@@ -86,4 +97,6 @@ def prepared_rows(
             prepared = result.get()
             submit()
             for (number, cells), (data, problems) in zip(chunk, prepared, strict=True):
+                if data is not None and data.get("_slim"):
+                    data["_cells"] = cells
                 yield number, cells, data, problems
