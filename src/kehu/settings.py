@@ -194,6 +194,17 @@ KEHU_ALL_STAFF_SEE_ALL = env_bool("KEHU_ALL_STAFF_SEE_ALL", False)
 KEHU_DEFAULT_PHONE_REGION = env_str("KEHU_DEFAULT_PHONE_REGION", "CN")
 KEHU_SERVICE_SEES_ALL = env_bool("KEHU_SERVICE_SEES_ALL", True)
 KEHU_PAGE_SIZE = env_int("KEHU_PAGE_SIZE", 50)
+# Who may merge duplicate customers (and undo merges).
+KEHU_MERGE_ROLES = tuple(env_list("KEHU_MERGE_ROLES", "admin,manager"))
+# Duplicate detection: pairs at or above this probability go to the review queue; the
+# warning on a new customer starts at the second threshold.
+KEHU_DEDUPE_THRESHOLD = float(env_str("KEHU_DEDUPE_THRESHOLD", "0.8"))
+KEHU_DUPLICATE_WARN_THRESHOLD = float(env_str("KEHU_DUPLICATE_WARN_THRESHOLD", "0.5"))
+# Empty: $KEHU_VAR_DIR/dedupe_model.json.
+KEHU_DEDUPE_MODEL_PATH = env_str("KEHU_DEDUPE_MODEL_PATH", "")
+# Local time of the nightly jobs queued for `kehu worker`.
+KEHU_DEDUPE_HOUR = env_int("KEHU_DEDUPE_HOUR", 2)
+KEHU_ANALYTICS_NIGHTLY_AT = env_str("KEHU_ANALYTICS_NIGHTLY_AT", "02:00")
 
 LOGGING = {
     "version": 1,
