@@ -160,8 +160,13 @@ class Engine:
             self.con = ibis.duckdb.connect(**config)
         elif name == "spark":
             if spark_session is None:
+                # getOrCreate may hand back a session someone else in this process started;
+                # only a session this engine created is stopped by close().
+                from pyspark.sql import SparkSession
+
+                existed = SparkSession.getActiveSession() is not None
                 spark_session = start_spark(spark_master)
-                self._owns_session = True
+                self._owns_session = not existed
             self.session = spark_session
             self.con = ibis.pyspark.connect(spark_session)
         else:
