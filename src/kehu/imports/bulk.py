@@ -122,6 +122,8 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 # Same value in every row of one run: created_by, created_at and updated_at.
 CONSTANT_COLUMNS = {"created_by_id", "created_at", "updated_at"}
+# Set for every new row besides the columns the file provides.
+ROW_COLUMNS = ("source", "owner_id", "team_id", "completeness")
 
 
 def _key_rows(pk: int, keys: str) -> str:
@@ -238,7 +240,6 @@ class CustomerWriter:
         self._copy_names = [f.attname for f in self._columns]
         self._text_template: list[str] | None = None
         self._text_index: dict[str, int] = {}
-        self._varying: list[str] = []
 
     @staticmethod
     def _default(f) -> Any:
@@ -448,18 +449,21 @@ class CustomerWriter:
 
     def _copy_line(self, attrs: dict[str, Any], data: dict[str, Any]) -> str:
         """The COPY text of a new row. Most of its ~50 columns hold the same value in every
-        row (defaults, creator, timestamps): those are formatted once per run."""
+        row (defaults, creator, timestamps): those are formatted once per run, and only the
+        columns this row sets are formatted per row."""
         if self._text_template is None:
             base = {**self._template, **{n: attrs[n] for n in CONSTANT_COLUMNS}}
             self._text_template = [copy_text(base[n]) for n in self._copy_names]
             self._text_index = {n: i for i, n in enumerate(self._copy_names)}
-            self._varying = [n for n in self._copy_names if n not in CONSTANT_COLUMNS]
         parts = list(self._text_template)
         index = self._text_index
-        for name in self._varying:
-            value = attrs[name]
-            if value != self._template[name] or name in data:
-                parts[index[name]] = copy_text(value)
+        for name in ROW_COLUMNS:
+            parts[index[name]] = copy_text(attrs[name])
+        for name in DIRECT_FIELDS:
+            if name in data:
+                parts[index[name]] = copy_text(attrs[name])
+        if "company" in data:
+            parts[index["attributes"]] = copy_text(attrs["attributes"])
         return "\t".join(parts)
 
     def _create(self, new: list[tuple[int, dict[str, Any]]]) -> None:

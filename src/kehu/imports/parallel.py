@@ -6,8 +6,9 @@ writes and commits, in file order. Workers only read the database (owner usernam
 they are used only when the job's own rows are committed — never inside an outer
 transaction (tests, web requests), where they could not see uncommitted data.
 
-Back-pressure: at most ``ahead`` chunks are in flight, so memory stays flat whatever the
-size of the file.
+Back-pressure: at most ``ahead`` chunks are in flight — a little more than one batch, so
+the workers keep going while the parent waits on the database — and memory stays flat
+whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def prepared_rows(
     ctx: Any,
     writer: Any,
     workers: int,
-    ahead: int = 8,
+    ahead: int = 12,
 ) -> Iterator[tuple[int, list[str], Any, Any]]:
     """(row number, cells, cleaned data or raw cells, problems or None), in file order."""
     _STATE.update(cols=cols, clean=CLEANERS[kind], ctx=ctx, writer=writer)
