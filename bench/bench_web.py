@@ -339,6 +339,8 @@ def print_table(report: dict) -> None:
             f"customers, {build['orders']:,} orders in {build['seconds']:,.0f} s — "
             f"{rate:,.0f} customers/s, {build['orders_per_s']:,.0f} orders/s"
         )
+    load = report["load_average"]
+    print(f"load average (1 min) before / after: {load['before']:.1f} / {load['after']:.1f}")
     for e in report["explain"]:
         print(
             f"\n{e['user']} {e['page']} p95 over target — slowest query of {e['path']} {e['params']}:"
@@ -366,6 +368,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     build = ensure_demo(args.customers, args.seed)
     analyze(after_build=not build["reused"])
+    load_before = os.getloadavg()
     report = {
         "benchmark": "web",
         "generated_at": dt.datetime.now(dt.UTC).isoformat(),
@@ -373,6 +376,8 @@ def main() -> None:
         "targets_p95_ms": TARGETS_MS,
         "build": build,
     } | run(args)
+    # The machine may be shared: the 1-minute load average before and after the requests.
+    report["load_average"] = {"before": load_before[0], "after": os.getloadavg()[0]}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print_table(report)

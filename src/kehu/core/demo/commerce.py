@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import models
 
 from kehu.core.demo.common import Clock, Table, numbered, weighted_index
 from kehu.core.demo.customers import Plan, owner_on
 from kehu.core.demo.org import Org
 from kehu.sales.models import Invoice, Order, OrderLine, Payment
 
-Alloc = Callable[[type, int], np.ndarray]
+Alloc = Callable[[type[models.Model], int], np.ndarray]
 
 CHANNELS = ("store", "web", "chat", "phone", "field", "email", "partner")
 # Where persons and companies order; the partner column only counts for partner customers.

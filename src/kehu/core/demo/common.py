@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db import models
 
 
 @dataclass
@@ -25,7 +26,7 @@ class Table:
     UTC (NaT for NULL); JSON columns are lists of Python objects. Columns left out get the
     field's default."""
 
-    model: type
+    model: type[models.Model]
     cols: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -64,7 +65,7 @@ class Clock:
     def dates(self, days: np.ndarray) -> np.ndarray:
         return self.base + np.asarray(days, dtype=np.int64).astype("timedelta64[D]")
 
-    def stamps(self, days: np.ndarray, local_seconds: np.ndarray) -> np.ndarray:
+    def stamps(self, days: np.ndarray, local_seconds: np.ndarray | int) -> np.ndarray:
         """UTC timestamps for local wall-clock ``local_seconds`` after midnight on ``days``."""
         secs = np.asarray(days, dtype=np.int64) * 86400 + local_seconds - self.utc_offset_s
         return self.base.astype("datetime64[s]") + secs.astype("timedelta64[s]")

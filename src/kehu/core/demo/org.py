@@ -214,7 +214,7 @@ def ensure_org(as_of: dt.date, years: int) -> Org:
             starts.append((start - as_of).days)
             ends.append((end - as_of).days)
     tag_ids = {
-        category: np.array(
+        str(category): np.array(
             [Tag.objects.get_or_create(name=n, defaults={"category": category})[0].pk for n in ns]
         )
         for category, ns in TAGS.items()

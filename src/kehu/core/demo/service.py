@@ -96,7 +96,7 @@ def build_service(
     idx = np.arange(plan.n)
 
     # (customer, department, lo day, hi day) of each interaction, by where it comes from.
-    parts: list[tuple[np.ndarray, int, np.ndarray, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
     def add(count: np.ndarray, dept: str | np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
         c = np.repeat(idx, count)

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -48,11 +48,11 @@ class Writer:
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
-        self._next: dict[type, int] = {}
+        self._next: dict[type[models.Model], int] = {}
         self.postgres = connection.vendor == "postgresql"
         self._restore: list[str] = []  # statements that rebuild deferred indexes
 
-    def alloc(self, model: type, n: int) -> np.ndarray:
+    def alloc(self, model: type[models.Model], n: int) -> np.ndarray:
         if model not in self._next:
             top = model._default_manager.aggregate(top=Max("pk"))["top"]
             self._next[model] = (top or 0) + 1
@@ -71,7 +71,7 @@ class Writer:
             _bulk_create(table.model, cols, n)
         self.counts[table.model._meta.label] += n
 
-    def defer_indexes(self, models_: list[type]) -> None:
+    def defer_indexes(self, models_: Sequence[type[models.Model]]) -> None:
         """PostgreSQL, empty tables only: drop their secondary indexes and unique
         constraints now and build them again in ``restore_indexes``. Maintaining eight
         indexes row by row makes COPY into ``sales_order`` ~6× slower than building them
@@ -120,7 +120,7 @@ class Writer:
                     cursor.execute(sql)
 
 
-def _fields(model: type) -> list[models.Field]:
+def _fields(model: type[models.Model]) -> list[models.Field]:
     return list(model._meta.concrete_fields)
 
 
@@ -181,10 +181,10 @@ def _arrow(field: models.Field, values: Any) -> pa.Array:
     return pa.array(values if isinstance(values, list) else list(values), type=pa.string())
 
 
-def _copy(model: type, cols: dict[str, Any], n: int) -> None:
+def _copy(model: type[models.Model], cols: dict[str, Any], n: int) -> None:
     fields = _fields(model)
     table = pa.table({f.column: _arrow(f, cols[f.attname]) for f in fields})
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields if f.column)
     sql = (
         f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN (FORMAT csv)"
     )
@@ -224,25 +224,25 @@ def _python(field: models.Field, values: Any) -> list[Any]:
 
 
 @contextlib.contextmanager
-def _keep_timestamps(model: type) -> Iterator[None]:
+def _keep_timestamps(model: type[models.Model]) -> Iterator[None]:
     """bulk_create stamps auto_now / auto_now_add fields with the current time; the demo's
     rows carry their own history (a customer acquired two years ago was created then), so
     the flags are lifted for the duration of the insert."""
-    flagged = [
-        (f, f.auto_now, f.auto_now_add)
-        for f in _fields(model)
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    for f, _now, _add in flagged:
-        f.auto_now = f.auto_now_add = False
+    flags = ("auto_now", "auto_now_add")
+    saved = [(f, [getattr(f, a, False) for a in flags]) for f in _fields(model)]
+    saved = [(f, values) for f, values in saved if any(values)]
+    for f, _values in saved:
+        for a in flags:
+            setattr(f, a, False)
     try:
         yield
     finally:
-        for f, now, add in flagged:
-            f.auto_now, f.auto_now_add = now, add
+        for f, values in saved:
+            for a, value in zip(flags, values, strict=True):
+                setattr(f, a, value)
 
 
-def _bulk_create(model: type, cols: dict[str, Any], n: int) -> None:
+def _bulk_create(model: type[models.Model], cols: dict[str, Any], n: int) -> None:
     fields = _fields(model)
     names = [f.attname for f in fields]
     columns = [_python(f, cols[f.attname]) for f in fields]
