@@ -80,6 +80,8 @@ def test_outputs_pairs_labels_and_model(tmp_path):
             "line 5: duplicate 'id' '2' (first used on line 4)",
         ),
         ("id,shoe_size\n1,40\n2,41\n", "No comparable column"),
+        ('id,name,address\n1,张伟,"北京市\n海淀区"\n1,李娜,x\n', "line 4: duplicate 'id' '1'"),
+        ("id,name\n1,张伟\n2,李娜,extra\n", "line 3: 3 fields, the header has 2"),
     ],
 )
 def test_input_errors_name_the_line(tmp_path, capsys, content, message):

@@ -128,8 +128,11 @@ class RecordScorer:
                 if col not in columns:
                     columns.append(col)
         self._comparisons = comps
-        # Prepared (pre-SQL) columns: the address bigram list is derived in SQL.
-        self._columns = ["addr_compact" if c == "addr_bigrams" else c for c in columns]
+        # Prepared (pre-SQL) columns: the address bigrams and numbers are
+        # derived in SQL from addr_compact.
+        derived = {"addr_bigrams", "addr_numbers"}
+        prepared = ["addr_compact" if c in derived else c for c in columns]
+        self._columns = list(dict.fromkeys(prepared))
         pairs = ", ".join(f'l."{c}" AS "{c}_l", r."{c}" AS "{c}_r"' for c in columns)
         cases = ",\n".join(c.case_sql for c in comps)
         # Identifiers and CASE expressions come from our own model, never from

@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model-out", type=Path, help="save the trained model (JSON)")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--threads", type=int, default=None, help="DuckDB threads (default: all)")
+
     parser.add_argument(
         "--timings-out", type=Path, help="write per-stage wall/CPU seconds as JSON (benchmarks)"
     )

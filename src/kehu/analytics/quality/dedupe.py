@@ -135,6 +135,8 @@ class DuplicateFinder:
             con.execute(f"SET threads = {int(self.threads)}")
         # Insertion order is irrelevant to us and costs memory/time to keep.
         con.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bars on stderr; the CLI reports stages.
+        con.execute("SET enable_progress_bar = false")
         return con
 
     def _check_fitted(self) -> None:

@@ -4,48 +4,55 @@ Every function here takes one raw cell value and returns a canonical string (or
 ``None`` when the value carries no usable information).  They are deliberately
 scalar and side-effect free so that the bulk path (:mod:`.prepare`, which maps
 them over the *unique* values of a column) and the single-record path
-(:mod:`.candidates`) produce byte-identical keys.
+(:mod:`.candidates`) produce identical keys.  Name and text helpers live in
+:mod:`.names` and :mod:`.text` and are re-exported here.
 
-Design notes
-------------
-* Chinese text is simplified with OpenCC ``t2s``.  The pure-Python OpenCC is
-  slow-ish, so we first check whether the string contains any character that
-  appears in a t2s dictionary key; if not, conversion is the identity and we
-  skip it.  That makes the common (already simplified) case ~10x cheaper while
-  giving exactly OpenCC's output.
-* Pinyin is looked up per character (cached) instead of through pypinyin's
-  phrase segmentation: names are not phrases, and a per-character reading is
-  what people type when they romanise a name.  The usual surname readings of
-  polyphonic characters (单 Shan, 曾 Zeng ...) are overridden for the first
-  character of a name.
-* DuckDB's string similarity functions count UTF-8 *bytes*; every key we
-  compare with Jaro-Winkler or Levenshtein is therefore ASCII (pinyin, digits,
-  e-mail).  Chinese addresses are compared through character-bigram *sets*.
+DuckDB's string similarity functions count UTF-8 *bytes*; every key we compare
+with Jaro-Winkler or edit distances is therefore ASCII (pinyin, digits,
+e-mail).  Chinese addresses are compared through character-bigram *sets*.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import phonenumbers
-from opencc import OpenCC
-from pypinyin import lazy_pinyin
+
+from .names import (
+    NameKeys,
+    _phrase_pinyin,
+    _split_latin,
+    name_keys,
+    name_tokens,
+    normalize_name,
+    pinyin_key,
+    pinyin_key_sorted,
+    surname_key,
+)
+from .text import (
+    CJK_RE,
+    MISSING_TOKENS,
+    NON_ALNUM_RE,
+    as_text,
+    clean_text,
+    fold_width,
+    is_missing,
+    t2s,
+)
 
 __all__ = [
+    "MISSING_TOKENS",
+    "NameKeys",
     "address_bigrams",
     "address_compact",
     "clean_text",
+    "email_local_part",
     "fold_width",
     "is_missing",
-    "NameKeys",
-    "email_local_part",
+    "jaccard",
     "name_keys",
     "name_tokens",
     "normalize_birthday",
@@ -61,312 +68,6 @@ __all__ = [
     "surname_key",
     "t2s",
 ]
-
-# ---------------------------------------------------------------------------
-# Missing values
-# ---------------------------------------------------------------------------
-
-# Placeholders that spreadsheets and legacy CRMs write into "empty" cells.  We do
-# not include short strings that could be real data (e.g. "na" is a given name).
-_MISSING_TOKENS = frozenset({"", "nan", "none", "null", "n/a", "-", "--", "—", "无", "未知"})
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN/NA, empty or placeholder strings."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    # pandas.NA / NaT compare weirdly; their str() is enough to recognise them.
-    if type(value).__name__ in {"NAType", "NaTType"}:
-        return True
-    if isinstance(value, str):
-        return value.strip().lower() in _MISSING_TOKENS
-    return False
-
-
-def _as_text(value: Any) -> str | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        # CSV readers turn "100080" into 100080.0; keep the digits only.
-        return str(int(value))
-    return str(value)
-
-
-# ---------------------------------------------------------------------------
-# Width, script and case folding
-# ---------------------------------------------------------------------------
-
-
-def fold_width(text: str) -> str:
-    """Full-width -> half-width (NFKC also maps the ideographic space to ' ')."""
-    return unicodedata.normalize("NFKC", text)
-
-
-def _opencc_trigger_chars() -> str:
-    """Characters that some t2s dictionary entry actually changes.
-
-    For every entry whose value differs from its key we collect the characters
-    at the differing positions (all characters if the lengths differ).  A
-    string containing none of them can only match identity entries, so t2s
-    leaves it unchanged and we can skip the (slow) converter.
-    """
-    import opencc as _opencc_pkg
-
-    dict_dir = Path(_opencc_pkg.__file__).parent / "dictionary"
-    chars: set[str] = set()
-    for fname in ("TSCharacters.txt", "TSPhrases.txt"):
-        with open(dict_dir / fname, encoding="utf-8") as fh:
-            for line in fh:
-                key, _, values = line.rstrip("\n").partition("\t")
-                value = values.split(" ")[0]
-                if key == value:
-                    continue
-                if len(key) == len(value):
-                    chars.update(k for k, v in zip(key, value, strict=True) if k != v)
-                else:
-                    chars.update(key)
-    return "".join(sorted(chars))
-
-
-_T2S = OpenCC("t2s")
-_TRAD_CHARS = frozenset(_opencc_trigger_chars())
-
-
-def t2s(text: str) -> str:
-    """Traditional -> simplified Chinese (OpenCC t2s), skipping plain strings."""
-    if _TRAD_CHARS.isdisjoint(text):
-        return text
-    return _T2S.convert(text)
-
-
-def clean_text(value: Any) -> str | None:
-    """NFKC width folding, traditional -> simplified, lower-case, trimmed."""
-    text = _as_text(value)
-    if text is None:
-        return None
-    text = t2s(fold_width(text)).lower().strip()
-    return text or None
-
-
-# ---------------------------------------------------------------------------
-# Names
-# ---------------------------------------------------------------------------
-
-# CJK Unified Ideographs + Extension A + compatibility block; enough for names.
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-# Split latin text into tokens on anything that is not a letter/digit, and at
-# camel-case boundaries ("ZhangWei" -> "Zhang", "Wei").
-_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_NON_WORD_RE = re.compile(r"[^0-9a-z\u00c0-\u024f]+")
-# Anything that is not a letter or digit in any script (\W matches "_" too).
-_NON_ALNUM_RE = re.compile(r"[\W_]+")
-
-# Compound (two-character) surnames: their first character must not be read as
-# a one-character surname when we derive surname keys.
-_COMPOUND_SURNAMES = frozenset(
-    [
-        "欧阳",
-        "司马",
-        "诸葛",
-        "上官",
-        "东方",
-        "皇甫",
-        "令狐",
-        "慕容",
-        "尉迟",
-        "公孙",
-        "夏侯",
-        "长孙",
-        "宇文",
-        "司徒",
-        "端木",
-        "西门",
-        "南宫",
-        "独孤",
-        "轩辕",
-        "呼延",
-        "闻人",
-        "澹台",
-        "公羊",
-        "赫连",
-        "万俟",
-        "申屠",
-        "东郭",
-        "百里",
-        "钟离",
-        "太史",
-    ]
-)
-# Surname readings of polyphonic characters (pypinyin's default is the common
-# word reading, e.g. 单 -> dan, but as a surname it is Shan).
-_SURNAME_READINGS = {
-    "单": "shan",
-    "曾": "zeng",
-    "仇": "qiu",
-    "解": "xie",
-    "查": "zha",
-    "朴": "piao",
-    "区": "ou",
-    "乐": "yue",
-    "覃": "qin",
-    "缪": "miao",
-    "翟": "zhai",
-    "繁": "po",
-    "盖": "ge",
-    "尉": "yu",
-    "员": "yun",
-    "种": "chong",
-    "长": "zhang",
-    "秘": "bi",
-    "冼": "xian",
-    "召": "shao",
-}
-# Common romanisations of ü that people type.
-_UMLAUT_TOKENS = {"lv": "lu", "lyu": "lu", "nv": "nu", "nyu": "nu", "lve": "lue", "nve": "nue"}
-
-
-@lru_cache(maxsize=65536)
-def _char_pinyin(char: str) -> str:
-    syl = lazy_pinyin(char, v_to_u=True)[0]
-    # Drop diacritics (ü -> u) so that keys are pure ASCII.
-    return unicodedata.normalize("NFKD", syl).encode("ascii", "ignore").decode().lower()
-
-
-@lru_cache(maxsize=16384)
-def _phrase_pinyin(text: str) -> str:
-    # Place names *are* phrases, so pypinyin's phrase dictionary gets 重庆 right
-    # (chongqing, not the per-character zhongqing).
-    return "".join(_strip_accents(s).lower() for s in lazy_pinyin(text, v_to_u=True) if s.strip())
-
-
-def _strip_accents(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
-def _split_latin(text: str) -> list[str]:
-    text = _CAMEL_RE.sub(" ", text).lower()
-    tokens = [t for t in _NON_WORD_RE.split(_strip_accents(text)) if t]
-    return [_UMLAUT_TOKENS.get(t, t) for t in tokens]
-
-
-def _is_cjk_char(char: str) -> bool:
-    return _CJK_RE.match(char) is not None
-
-
-def _prepared(value: Any) -> str | None:
-    """Width-folded, simplified, trimmed text with original letter case."""
-    text = _as_text(value)
-    if text is None:
-        return None
-    text = t2s(fold_width(text)).strip()
-    return text or None
-
-
-def _tokens_of(text: str) -> list[str]:
-    tokens: list[str] = []
-    latin: list[str] = []
-    first_cjk = True
-    for char in text:
-        if _is_cjk_char(char):
-            if latin:
-                tokens.extend(_split_latin("".join(latin)))
-                latin = []
-            if first_cjk and char in _SURNAME_READINGS:
-                tokens.append(_SURNAME_READINGS[char])
-            else:
-                tokens.append(_char_pinyin(char))
-            first_cjk = False
-        else:
-            latin.append(char)
-    if latin:
-        tokens.extend(_split_latin("".join(latin)))
-    return [t for t in tokens if t]
-
-
-def name_tokens(value: Any) -> list[str]:
-    """Name as a list of pinyin syllables / latin tokens, in written order.
-
-    ``"张伟"`` -> ``["zhang", "wei"]``; ``"Zhang Wei"`` and ``"ZhangWei"`` give the
-    same; ``"張偉"`` is simplified first.  CJK characters become one syllable
-    each, latin runs are split on separators and camel-case.
-    """
-    text = _prepared(value)
-    return [] if text is None else _tokens_of(text)
-
-
-def _norm_of(text: str) -> str | None:
-    if _CJK_RE.search(text):
-        return _NON_ALNUM_RE.sub("", text.lower()) or None
-    return " ".join(sorted(_split_latin(text))) or None
-
-
-def normalize_name(value: Any) -> str | None:
-    """Canonical written form of a person's name.
-
-    Chinese names: simplified, width-folded, lower-cased, every space and
-    punctuation mark (including the ``·`` of transliterated names) removed.
-    Latin names: lower-cased tokens, *sorted*, joined by one space, so
-    "Smith, John" == "john SMITH".
-    """
-    text = _prepared(value)
-    return None if text is None else _norm_of(text)
-
-
-def pinyin_key(value: Any) -> str | None:
-    """Toneless pinyin (or latin) syllables joined in written order: 张伟 -> zhangwei."""
-    tokens = name_tokens(value)
-    return "".join(tokens) or None
-
-
-def pinyin_key_sorted(value: Any) -> str | None:
-    """Order-free pinyin key: 张伟, "Zhang Wei" and "Wei Zhang" all give "weizhang"."""
-    tokens = name_tokens(value)
-    return "".join(sorted(tokens)) or None
-
-
-class NameKeys(NamedTuple):
-    """All name keys, computed from one tokenisation (the bulk path uses this)."""
-
-    norm: str | None
-    pinyin: str | None
-    pinyin_sorted: str | None
-    surname: str | None
-
-
-def name_keys(value: Any) -> NameKeys:
-    """``normalize_name``, ``pinyin_key``, ``pinyin_key_sorted`` and ``surname_key``
-    from a single preparation of the text (this is the bulk path)."""
-    text = _prepared(value)
-    if text is None:
-        return NameKeys(None, None, None, None)
-    tokens = _tokens_of(text)
-    if not tokens:
-        return NameKeys(None, None, None, None)
-    return NameKeys(_norm_of(text), "".join(tokens), "".join(sorted(tokens)), _surname_of(text))
-
-
-def surname_key(value: Any) -> str | None:
-    """Pinyin of the family name of a Chinese-script name (compound aware).
-
-    For latin-only names the written order is ambiguous (Zhang Wei / Wei Zhang),
-    so we return the alphabetically first token: it is order-independent, which
-    is what a blocking key needs.
-    """
-    text = _prepared(value)
-    return None if text is None else _surname_of(text)
-
-
-def _surname_of(text: str) -> str | None:
-    cjk = [c for c in text if _is_cjk_char(c)]
-    if cjk:
-        if "".join(cjk[:2]) in _COMPOUND_SURNAMES:
-            return _char_pinyin(cjk[0]) + _char_pinyin(cjk[1])
-        return _SURNAME_READINGS.get(cjk[0]) or _char_pinyin(cjk[0])
-    tokens = _split_latin(text)
-    return min(tokens) if tokens else None
-
 
 # ---------------------------------------------------------------------------
 # Companies
@@ -426,8 +127,8 @@ def normalize_company(value: Any) -> str | None:
     if text is None:
         return None
     text = _BRACKETS_RE.sub(" ", text)
-    if _CJK_RE.search(text):
-        original = compact = _NON_ALNUM_RE.sub("", text)
+    if CJK_RE.search(text):
+        original = compact = NON_ALNUM_RE.sub("", text)
         changed = True
         while changed:
             changed = False
@@ -462,7 +163,7 @@ def normalize_phone(value: Any, region: str = "CN") -> str | None:
 
     Accepts spaces, dashes, brackets, ``+86``, ``0086`` and full-width digits.
     """
-    text = _as_text(value)
+    text = as_text(value)
     if text is None:
         return None
     text = fold_width(text).strip()
@@ -488,7 +189,7 @@ _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 def normalize_email(value: Any, gmail_dots: bool = True) -> str | None:
     """Lower-cased e-mail; for Gmail, dots and ``+tags`` in the local part are dropped
     (Gmail ignores them, so they are the same mailbox)."""
-    text = _as_text(value)
+    text = as_text(value)
     if text is None:
         return None
     text = fold_width(text).strip().lower().strip("<>\"' ")
@@ -529,7 +230,7 @@ def normalize_birthday(value: Any) -> str | None:
     """
     if isinstance(value, datetime | date):
         return value.strftime("%Y%m%d")
-    text = _as_text(value)
+    text = as_text(value)
     if text is None:
         return None
     parts = _DIGITS_RE.findall(fold_width(text))
@@ -557,19 +258,19 @@ def normalize_birthday(value: Any) -> str | None:
 
 def normalize_postcode(value: Any) -> str | None:
     """Postcode upper-cased without spaces (``"100 080"`` -> ``"100080"``)."""
-    text = _as_text(value)
+    text = as_text(value)
     if text is None:
         return None
-    compact = "".join(c for c in fold_width(text).upper() if c.isalnum())
+    compact = NON_ALNUM_RE.sub("", fold_width(text).upper())
     return compact or None
 
 
 def normalize_id_number(value: Any) -> str | None:
     """ID/passport/social-security number upper-cased without spaces or dashes."""
-    text = _as_text(value)
+    text = as_text(value)
     if text is None:
         return None
-    compact = "".join(c for c in fold_width(text).upper() if c.isalnum())
+    compact = NON_ALNUM_RE.sub("", fold_width(text).upper())
     return compact or None
 
 
@@ -584,8 +285,8 @@ def normalize_city(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    if _CJK_RE.search(text):
-        compact = "".join(c for c in text if c.isalnum())
+    if CJK_RE.search(text):
+        compact = NON_ALNUM_RE.sub("", text)
         for suffix in _CITY_SUFFIXES:
             if compact.endswith(suffix) and len(compact) > len(suffix):
                 compact = compact[: -len(suffix)]
@@ -602,7 +303,7 @@ def address_compact(value: Any) -> str | None:
     text = clean_text(value)
     if text is None:
         return None
-    return _NON_ALNUM_RE.sub("", text) or None
+    return NON_ALNUM_RE.sub("", text) or None
 
 
 def address_bigrams(value: Any) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import normalize as nz
 
@@ -25,6 +26,7 @@ __all__ = [
     "InputError",
     "PreparedTable",
     "bigram_codes",
+    "address_numbers_sql",
     "bigram_codes_sql",
     "coerce_input",
     "feature_select_sql",
@@ -121,6 +123,7 @@ def feature_select_sql(source: str, columns: Sequence[str]) -> str:
             continue
         if col == "addr_compact":
             cols.append(f'{bigram_codes_sql("addr_compact")} AS "addr_bigrams"')
+            cols.append(f'{address_numbers_sql("addr_compact")} AS "addr_numbers"')
         else:
             cols.append(f'"{col}"')
     return f"SELECT {', '.join(cols)} FROM {source}"  # noqa: S608 (internal names only)
@@ -144,8 +147,19 @@ def coerce_input(table: Any, id_column: str = "id") -> dict[str, Sequence[Any]]:
             raise InputError(f"Input has no '{id_column}' column (columns: {sorted(present)})")
         keep = [id_column] + [c for c in INPUT_COLUMNS if c in present]
         return {c: [r.get(c) for r in rows] for c in keep}
-    if hasattr(table, "to_pandas") and not isinstance(table, pd.DataFrame):
-        table = table.to_pandas()  # pyarrow Table / RecordBatch
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    if isinstance(table, pa.Table):
+        # Kept as Arrow: distinct values are found by dictionary-encoding in C,
+        # without creating a Python string per cell.
+        names = [str(c).strip().lower() for c in table.column_names]
+        first = {}
+        for i, name in enumerate(names):
+            first.setdefault(name, i)
+        if id_column not in first:
+            raise InputError(f"Input has no '{id_column}' column (columns: {names})")
+        keep = [id_column] + [c for c in INPUT_COLUMNS if c in first]
+        return {c: table.column(first[c]) for c in keep}
     if not isinstance(table, pd.DataFrame):
         raise TypeError(f"Unsupported input table type: {type(table).__name__}")
     frame = _lower_keys(table)
@@ -155,37 +169,69 @@ def coerce_input(table: Any, id_column: str = "id") -> dict[str, Sequence[Any]]:
     return {c: frame[c].to_numpy(dtype=object) for c in keep}
 
 
-def _map_unique(values: Sequence[Any], func: Callable[[Any], Any]) -> np.ndarray:
-    """Apply ``func`` once per distinct value; missing values map to None."""
+def _as_list(values: Any) -> list[Any]:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.to_pylist()
+    return list(values)
+
+
+def _distinct(values: Any) -> tuple[np.ndarray, list[Any]]:
+    """Codes per row (-1 = missing) and the distinct values."""
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        if pa.types.is_dictionary(values.type):
+            values = values.dictionary_decode()
+        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+            values = values.cast(pa.string())  # numbers -> their text, as from a CSV
+        encoded = pc.dictionary_encode(values)
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        return codes.astype(np.int64, copy=False), encoded.dictionary.to_pylist()
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    return codes, list(uniques)
+
+
+def _map_unique(values: Sequence[Any], func: Callable[[Any], Any], width: int = 0) -> Any:
+    """Apply ``func`` once per distinct value; missing values map to None.
+
+    ``func`` returns a scalar (str or None), or, with ``width`` > 0, a tuple.
+
+    With ``width`` > 0, ``func`` returns a tuple of that many keys (or None)
+    and a list of ``width`` arrays is returned; the tuples are split on the
+    distinct values, before expanding to all rows.
+    """
     n = len(values)
-    out = np.empty(n, dtype=object)
     if n < _SMALL:
         memo: dict[Any, Any] = {}
-        for i, value in enumerate(values):
+        results: list[Any] = []
+        for value in _as_list(values):
             if nz.is_missing(value):
+                results.append(None)
                 continue
             try:
-                out[i] = memo[value]
+                key = memo[value]
             except KeyError:
-                out[i] = memo[value] = func(value)
+                key = memo[value] = func(value)
             except TypeError:  # unhashable cell (e.g. a list): no memo
-                out[i] = func(value)
-        return out
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    for i, value in enumerate(uniques):
-        mapped[i] = func(value)
-    mapped[-1] = None  # code -1 (NaN/None) picks the last slot
-    return mapped[codes]
-
-
-def _split_tuples(values: np.ndarray, width: int) -> list[np.ndarray]:
-    out = [np.empty(len(values), dtype=object) for _ in range(width)]
-    for i, tup in enumerate(values):
-        if tup is None:
-            continue
-        for j in range(width):
-            out[j][i] = tup[j]
+                key = func(value)
+            results.append(key)
+        codes = np.arange(n)
+    else:
+        codes, uniques = _distinct(values)
+        results = [func(value) for value in uniques]
+    # One extra slot for code -1 (NaN/None) at the end.
+    if width == 0:
+        mapped = np.empty(len(results) + 1, dtype=object)
+        mapped[:-1] = results
+        return mapped[codes]
+    empty = (None,) * width
+    columns = list(zip(*[r if r is not None else empty for r in results], strict=True))
+    out = []
+    for j in range(width):
+        mapped = np.empty(len(results) + 1, dtype=object)
+        if columns:
+            mapped[:-1] = columns[j]
+        out.append(mapped[codes])
     return out
 
 
@@ -221,6 +267,19 @@ def bigram_codes_sql(column: str) -> str:
     )
 
 
+def address_numbers_sql(column: str) -> str:
+    """DuckDB expression: the digit runs of the address, each followed by "-".
+
+    ``"...路149号...13栋1187室"`` -> ``"149-13-1187-"``; no digits -> ``"-"``.
+    The trailing separator makes ``starts_with`` a token-wise prefix test.
+    """
+    c = f'"{column}"'
+    return (
+        f"CASE WHEN {c} IS NULL THEN NULL "
+        f"ELSE array_to_string(regexp_extract_all({c}, '[0-9]+'), '-') || '-' END"
+    )
+
+
 def bigram_codes(value: Any) -> list[int] | None:
     """Python reference for :func:`bigram_codes_sql` (same codes, sorted)."""
     grams = nz.address_bigrams(value)
@@ -248,15 +307,25 @@ _SIMPLE: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
-def _check_ids(ids: np.ndarray, id_column: str, check_duplicates: bool) -> None:
-    for i, v in enumerate(ids):
-        if nz.is_missing(v):
-            raise InputError(f"Row {i + 1}: missing '{id_column}'")
+def _check_ids(ids: Any, id_column: str, check_duplicates: bool) -> None:
+    if isinstance(ids, pa.ChunkedArray | pa.Array) and pa.types.is_string(ids.type):
+        # Vectorised: a million ids need no Python loop.
+        text = pc.utf8_lower(pc.utf8_trim_whitespace(ids))
+        bad = pc.or_kleene(
+            pc.is_null(ids), pc.is_in(text, value_set=pa.array(sorted(nz.MISSING_TOKENS)))
+        )
+        missing = int(pc.index(bad, True).as_py()) if pc.any(bad).as_py() else None
+        values = ids.to_numpy(zero_copy_only=False) if check_duplicates else None
+    else:
+        values = np.asarray(_as_list(ids), dtype=object)
+        missing = next((i for i, v in enumerate(values) if nz.is_missing(v)), None)
+    if missing is not None:
+        raise InputError(f"Row {missing + 1}: missing '{id_column}'")
     if check_duplicates:
-        dup_mask = pd.Series(ids).duplicated().to_numpy()
+        dup_mask = pd.Series(values).duplicated().to_numpy()
         if dup_mask.any():
             first = int(np.flatnonzero(dup_mask)[0])
-            raise InputError(f"Row {first + 1}: duplicate '{id_column}' {ids[first]!r}")
+            raise InputError(f"Row {first + 1}: duplicate '{id_column}' {values[first]!r}")
 
 
 def _name_columns(raw: dict[str, Sequence[Any]], n: int) -> tuple[dict[str, np.ndarray], set[str]]:
@@ -266,13 +335,14 @@ def _name_columns(raw: dict[str, Sequence[Any]], n: int) -> tuple[dict[str, np.n
     has_given, has_family = "given_name" in raw, "family_name" in raw
     if not (has_name or has_given or has_family):
         return out, features
-    full: list[Any] = list(raw["name"]) if has_name else [None] * n
+    full: Any = raw["name"] if has_name else [None] * n
     if has_given or has_family:
-        fam = raw["family_name"] if has_family else [None] * n
-        giv = raw["given_name"] if has_given else [None] * n
+        full = _as_list(full)
+        fam = _as_list(raw["family_name"]) if has_family else [None] * n
+        giv = _as_list(raw["given_name"]) if has_given else [None] * n
         joined = [_join_name(f, g) for f, g in zip(fam, giv, strict=True)]
         full = [j if nz.is_missing(v) else v for v, j in zip(full, joined, strict=True)]
-    keys = _split_tuples(_map_unique(full, nz.name_keys), 4)
+    keys = _map_unique(full, nz.name_keys, width=4)
     if _nonnull(keys[1]):
         features.add("name")
         out["name_norm"], out["name_py"], out["name_py_sorted"], out["name_surname"] = keys
@@ -294,11 +364,14 @@ def prepare_table(table: Any, id_column: str = "id", check_ids: bool = True) -> 
     ids, naming the offending row (1-based, header excluded).
     """
     raw = coerce_input(table, id_column)
-    ids = np.asarray(raw[id_column], dtype=object)
+    _check_ids(raw[id_column], id_column, check_ids)
+    ids = np.asarray(_as_list(raw[id_column]), dtype=object)
     n = len(ids)
-    _check_ids(ids, id_column, check_ids)
 
     columns: dict[str, np.ndarray] = {"unique_id": np.arange(n, dtype=np.int64)}
+    # Pure-Python work (OpenCC, pypinyin, phonenumbers) on distinct values only.
+    # A pool of forked workers was tried: pickling values and keys across
+    # processes cost more than it saved on 2 cores.
     name_cols, features = _name_columns(raw, n)
     columns.update(name_cols)
     for col, (target, func) in _SIMPLE.items():
@@ -307,9 +380,7 @@ def prepare_table(table: Any, id_column: str = "id", check_ids: bool = True) -> 
             if _nonnull(columns[target]):
                 features.add(col)
     if "email" in raw:
-        columns["email"], columns["email_local"] = _split_tuples(
-            _map_unique(raw["email"], _email_pair), 2
-        )
+        columns["email"], columns["email_local"] = _map_unique(raw["email"], _email_pair, width=2)
         if _nonnull(columns["email"]):
             features.add("email")
     return PreparedTable(columns=columns, ids=ids, features=frozenset(features))

@@ -20,7 +20,7 @@ import pandas as pd
 from opencc import OpenCC
 from pypinyin import lazy_pinyin
 
-from .normalize import _SURNAME_READINGS
+from .names import _SURNAME_READINGS
 
 __all__ = ["SyntheticData", "generate_customers"]
 
