@@ -71,3 +71,22 @@ def test_htmx_returns_only_results(client, org):
     response = client.get("/customers/", {"q": "zw"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'id="customer-table"' in body and "<html" not in body
+
+
+def test_surname_reading(client, org):
+    services.customer_create(by=org.alice, owner=org.alice, name="曾国藩")
+    client.force_login(org.alice)
+    for query in ["zengguofan", "zeng", "zgf", "cengguofan"]:
+        assert "曾国藩" in client.get("/customers/", {"q": query}).content.decode(), query
+
+
+def test_common_prefix_beyond_the_cap(client, org, settings, monkeypatch):
+    # More matches than the count cap: the list still pages and says "N+".
+    from kehu.customers import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    for n in range(8):
+        services.customer_create(by=org.alice, owner=org.alice, name=f"张{n}号")
+    client.force_login(org.alice)
+    body = client.get("/customers/", {"q": "张"}).content.decode()
+    assert "张7号" in body and "3+" in body

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import phonenumbers
 from opencc import OpenCC
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 _t2s = OpenCC("t2s")
 _SPACE_PUNCT = re.compile(r"[\s\-_.,，。·・'\"()（）/\\]+")
@@ -43,6 +43,13 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
+@lru_cache(maxsize=8192)
+def surname_readings(char: str) -> tuple[str, ...]:
+    if not has_han(char):
+        return ()
+    return tuple(pinyin(char, heteronym=True, style=Style.NORMAL)[0])
+
+
 def name_keys(*names: str) -> set[str]:
     """Every form a user may type to find this name: simplified, pinyin, initials, and for
     Latin names the tokens in any order (``Wei Zhang`` / ``Zhang Wei``)."""
@@ -57,6 +64,15 @@ def name_keys(*names: str) -> set[str]:
         if full:
             keys.add(full)
             keys.add(initials)
+            # Surnames often read differently from the common word (曾 zeng, not ceng;
+            # 单 shan): every reading of the first character is indexed.
+            first = base[0]
+            rest_full = full[len(lazy_pinyin(first)[0]) :]
+            for reading in (
+                surname_readings(first) if full.startswith(lazy_pinyin(first)[0]) else ()
+            ):
+                keys.add(reading + rest_full)
+                keys.add(reading[0] + initials[1:])
         tokens = [compact(t) for t in re.split(r"\s+", simplify(name)) if t and not has_han(t)]
         tokens = [t for t in tokens if t]
         if len(tokens) > 1:
