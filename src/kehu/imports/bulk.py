@@ -226,6 +226,19 @@ def _stored_rows(keys: dict[str, set[str]]) -> Iterable[dict[str, Any]]:
     return Customer.objects.filter(condition, merged_into__isnull=True).values(*LOADED)
 
 
+def _refusal(candidates: list[dict[str, Any]], visible: set[int]) -> str:
+    """Why a row may not update the stored customer(s) it matches; '' when it may."""
+    if len(candidates) > 1:
+        return _(
+            "%(n)d customers in Kehu have this key; add an external id to say which one is meant."
+        ) % {"n": len(candidates)}
+    if candidates[0]["id"] not in visible:
+        return _("This row matches a customer that is not visible to you.")
+    if candidates[0]["is_archived"]:
+        return _("This row matches an archived customer; restore it first.")
+    return ""
+
+
 class CustomerWriter:
     """Writes batches of cleaned customer rows; lives for one import run."""
 
@@ -335,34 +348,11 @@ class CustomerWriter:
             if data.get("_slim"):
                 # A worker took the row for new; it was stored since: clean it in full.
                 data = self.reclean(data)
-            if len(candidates) > 1:
-                out.failures.append(
-                    (
-                        index,
-                        [
-                            (
-                                name,
-                                _(
-                                    "%(n)d customers in Kehu have this %(field)s; add an external id to say "
-                                    "which one is meant."
-                                )
-                                % {"n": len(candidates), "field": name},
-                            )
-                        ],
-                    )
-                )
+            refusal = _refusal(candidates, visible)
+            if refusal:
+                out.failures.append((index, [(name, refusal)]))
                 continue
             current = candidates[0]
-            if current["id"] not in visible:
-                out.failures.append(
-                    (index, [(name, _("This row matches a customer that is not visible to you."))])
-                )
-                continue
-            if current["is_archived"]:
-                out.failures.append(
-                    (index, [(name, _("This row matches an archived customer; restore it first."))])
-                )
-                continue
             diff, problem = self._diff(current, data, stored_tags.get(current["id"], set()))
             if problem:
                 out.failures.append((index, [problem]))
