@@ -55,8 +55,32 @@ def test_pinyin_surname_readings_and_umlaut():
     assert nz.pinyin_key("吕布") == nz.pinyin_key("Lv Bu") == nz.pinyin_key("Lyu Bu") == "lubu"
     assert nz.surname_key("欧阳修") == "ouyang"  # compound surname
     assert nz.surname_key("张伟") == "zhang"
-    # Latin order is ambiguous: the alphabetically first token is order-free.
-    assert nz.surname_key("Zhang Wei") == nz.surname_key("Wei Zhang") == "wei"
+    # Romanised Chinese names: the surname is found in either order.
+    assert nz.surname_key("Zhang Wei") == nz.surname_key("Wei Zhang") == "zhang"
+    assert nz.surname_key("Minghui Zhang") == nz.surname_key("zhangminghui") == "zhang"
+    # Western names: the written order is ambiguous, the first token alphabetically is
+    # at least order-free.
+    assert nz.surname_key("Diana Smith") == nz.surname_key("Smith Diana") == "diana"
+
+
+@pytest.mark.parametrize(
+    ("romanised", "characters"),
+    [
+        ("Li Haifang", "李海芳"),
+        ("Minghui Zhang", "张明慧"),
+        ("GongFuyi", "龚福怡"),
+        ("HE Bojia", "何博嘉"),
+        ("Ouyang Xiu", "欧阳修"),
+    ],
+)
+def test_romanised_given_names_are_split_into_syllables(romanised, characters):
+    # People write the two syllables of a given name as one word.
+    assert nz.pinyin_key_sorted(romanised) == nz.pinyin_key_sorted(characters)
+
+
+def test_western_names_are_not_split_into_syllables():
+    assert nz.name_tokens("Diana Smith") == ["diana", "smith"]
+    assert nz.name_tokens("mitchell green") == ["mitchell", "green"]
 
 
 def test_name_keys_is_consistent_with_the_single_functions():

@@ -121,6 +121,87 @@ def _split_latin(text: str) -> list[str]:
     return [_UMLAUT_TOKENS.get(t, t) for t in tokens]
 
 
+# The ~280 most frequent surnames; their pinyin tells a romanised Chinese name
+# ("Li Haifang") from a western one ("Diana Smith").
+_COMMON_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘"
+    "祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟"
+    "艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞"
+    "姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
+
+
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable, taken from pypinyin's own dictionary."""
+    from pypinyin.constants import PINYIN_DICT
+
+    out = set()
+    for readings in PINYIN_DICT.values():
+        for reading in readings.split(","):
+            syllable = _strip_accents(reading).lower()
+            if syllable.isascii() and syllable.isalpha():
+                out.add(syllable)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _surname_rank() -> dict[str, int]:
+    """Surname pinyin -> frequency rank (0 = commonest); compound ones last."""
+    rank: dict[str, int] = {}
+    for i, char in enumerate(_COMMON_SURNAMES):
+        rank.setdefault(_SURNAME_READINGS.get(char) or _char_pinyin(char), i)
+    for pair in sorted(_COMPOUND_SURNAMES):
+        rank.setdefault(_char_pinyin(pair[0]) + _char_pinyin(pair[1]), len(rank) + 1000)
+    return rank
+
+
+@lru_cache(maxsize=65536)
+def _segment(token: str) -> tuple[str, ...] | None:
+    """Split a latin token into pinyin syllables (fewest syllables), or None.
+
+    "haifang" -> ("hai", "fang"); "smith" -> None.  People write the two
+    syllables of a given name as one word, characters give one syllable each.
+    """
+    syllables = _pinyin_syllables()
+    best: list[tuple[str, ...] | None] = [None] * (len(token) + 1)
+    best[0] = ()
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - _LONGEST_SYLLABLE), end):
+            prefix = best[start]
+            if prefix is not None and token[start:end] in syllables:
+                candidate = (*prefix, token[start:end])
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[-1]
+
+
+def _pinyin_tokens(tokens: list[str]) -> list[str]:
+    """Latin name tokens as pinyin syllables, if the name reads as romanised Chinese.
+
+    It does when every token splits into syllables and the first or the last
+    token starts with a common surname ("Li Haifang", "Minghui Zhang",
+    "zhangwei").  Otherwise the tokens are returned unchanged.
+    """
+    segments = [_segment(t) for t in tokens]
+    if not tokens or any(not s for s in segments):
+        return tokens
+    surnames = _surname_rank()
+    first, last = segments[0], segments[-1]
+    if not (
+        first[0] in surnames
+        or last[0] in surnames
+        or tokens[0] in surnames
+        or tokens[-1] in surnames
+    ):
+        return tokens
+    return [syllable for seg in segments for syllable in seg]  # type: ignore[union-attr]
+
+
 def _is_cjk_char(char: str) -> bool:
     return CJK_RE.match(char) is not None
 
@@ -143,7 +224,10 @@ def _tokens_of(text: str) -> list[str]:
             latin.append(char)
     if latin:
         tokens.extend(_split_latin("".join(latin)))
-    return [t for t in tokens if t]
+    tokens = [t for t in tokens if t]
+    if first_cjk:  # no Chinese character at all: maybe a romanised Chinese name
+        tokens = _pinyin_tokens(tokens)
+    return tokens
 
 
 def name_tokens(value: Any) -> list[str]:
@@ -226,4 +310,18 @@ def _surname_of(text: str) -> str | None:
             return _char_pinyin(cjk[0]) + _char_pinyin(cjk[1])
         return _SURNAME_READINGS.get(cjk[0]) or _char_pinyin(cjk[0])
     tokens = _split_latin(text)
-    return min(tokens) if tokens else None
+    if not tokens:
+        return None
+    if _pinyin_tokens(tokens) is not tokens:  # a romanised Chinese name
+        rank = _surname_rank()
+        whole = [t for t in tokens if t in rank]  # "Zhang", "Ouyang"
+        if whole:
+            # "Wei Zhang": either order is possible; the commoner surname wins.
+            return min(whole, key=rank.__getitem__)
+        for token in (tokens[0], tokens[-1]):  # "zhangwei"
+            head = _segment(token)
+            if head and head[0] in rank:
+                return head[0]
+    # Otherwise the written order is ambiguous: the alphabetically first token
+    # is at least order-independent.
+    return min(tokens)

@@ -143,13 +143,15 @@ def _phone() -> dict[str, Any]:
 def _email() -> dict[str, Any]:
     return _comparison(
         "email",
-        "e-mail: exact / same local part / similar local part",
+        "e-mail: exact / same local part",
         [
             _null("email"),
             _lvl(_eq("email"), "exact", 0.85, 1e-6),
             _lvl(_eq("email_local"), "same local part", 0.05, 1e-5),
-            _lvl(f"{_jw('email_local')} >= 0.88", "local part Jaro-Winkler >= 0.88", 0.04, 1e-3),
-            _else(0.06, 1.0),
+            # No "similar local part" level: local parts are mostly built from
+            # the name (zhang.lei88 / zhanglei1990), so it would count the name
+            # a second time and pushed namesakes over the threshold.
+            _else(0.10, 1.0),
         ],
     )
 
