@@ -50,7 +50,7 @@ def compress(*columns: ArrayLike, weights: ArrayLike | None = None) -> tuple[lis
         return cols, w
     first, inverse = _unique_rows(cols)
     summed = np.bincount(inverse, weights=w, minlength=len(first))
-    return [c[first] for c in cols], summed
+    return [c[first] for c in cols], summed.astype(np.float64)
 
 
 def _unique_rows(cols: list[Array]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:

@@ -141,7 +141,7 @@ class Engine:
 
     def __init__(
         self,
-        name: EngineName = "duckdb",
+        name: str = "duckdb",  # EngineName; anything else is refused below
         *,
         memory_limit: str | None = None,
         threads: int | None = None,

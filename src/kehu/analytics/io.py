@@ -355,7 +355,7 @@ def _parse_delimited(text: str, *, delimiter: str, names):
     skipped: set[int] = set()
     if bad_rows:
         pending = iter(bad_rows)
-        want = next(pending)
+        want: tuple[str, int, int] | None = next(pending)
         for lineno, line in enumerate(text.splitlines(), start=1):
             if want is not None and line.rstrip("\r") == want[0]:
                 row_errors.append((lineno, None, f"expected {want[1]} columns, got {want[2]}"))

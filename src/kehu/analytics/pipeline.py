@@ -91,16 +91,15 @@ def run_pipeline(
     prepared = E.prepare(tables)
     step("prepare")
     own = not isinstance(engine, E.Engine)
-    eng = (
-        E.Engine(
-            engine,  # type: ignore[arg-type]
+    if isinstance(engine, E.Engine):
+        eng = engine
+    else:
+        eng = E.Engine(
+            engine,
             memory_limit=cfg.duckdb_memory_limit,
             threads=cfg.duckdb_threads,
             spark_master=spark_master,
         )
-        if own
-        else engine
-    )
     try:
         wide, counts = _aggregate(eng, prepared, as_of_day, cfg)
         wide = E.decode_ids(wide, prepared["customer_ids"])
@@ -251,7 +250,7 @@ def fit_clv(
     else:
         cal_day = E.to_day(calibration_end)
     own = not isinstance(engine, E.Engine)
-    eng = E.Engine(engine) if own else engine  # type: ignore[arg-type]
+    eng = engine if isinstance(engine, E.Engine) else E.Engine(engine)
     try:
         tx = eng.register(prepared, "tx")
         daily = E.daily_purchases(tx, until_day=cal_day)

@@ -201,8 +201,9 @@ def loss_reason(
     losses = np.column_stack([np.maximum(cg - rev, 0.0), cts, bd])
     names = np.array(["negative_margin", "cost_to_serve", "bad_debt"], dtype=object)
     reason = names[np.argmax(losses, axis=1)] if len(rev) else np.array([], dtype=object)
-    out = np.where(profit < 0, reason, None)
-    return out.astype(object)
+    out = np.full(len(rev), None, dtype=object)
+    out[profit < 0] = reason[profit < 0]
+    return out
 
 
 def profit_order(customer_id: ArrayLike, value: ArrayLike) -> NDArray[np.int64]:
@@ -224,7 +225,7 @@ def whale_curve(
     ids = (
         customer_id
         if isinstance(customer_id, pa.Array)
-        else pa.array(list(customer_id), pa.string())
+        else pa.array(list(np.asarray(customer_id)), pa.string())
     )
     p = np.asarray(profit, dtype=float)
     order = profit_order(ids.to_numpy(zero_copy_only=False) if sort_key is None else sort_key, p)
