@@ -54,6 +54,14 @@ def missing_fields(customer: Customer) -> list[str]:
     return [f for f in fields if getattr(customer, f) in (None, "")]
 
 
+def missing_field_labels(customer: Customer) -> list[str]:
+    """The missing fields as the user knows them (the form's labels, translated)."""
+    return [
+        str(Customer._meta.get_field(name.removesuffix("_id")).verbose_name)
+        for name in missing_fields(customer)
+    ]
+
+
 def completeness_of(customer: Customer) -> int:
     fields = COMPLETENESS_FIELDS.get(customer.kind, COMPLETENESS_FIELDS[Customer.Kind.PERSON])
     return round(100 * (len(fields) - len(missing_fields(customer))) / len(fields))

@@ -133,7 +133,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "relations": selectors.customer_relations(customer=customer, user=user),
         "owner_history": selectors.customer_owner_history(customer=customer),
         "contacts": list(customer.contacts.all()),
-        "missing": services.missing_fields(customer),
+        "missing": services.missing_field_labels(customer),
         "interaction_form": InteractionForm(user=user),
         "can_edit": permissions.can_edit(user),
         "can_log": permissions.can_log_interaction(user),
