@@ -11,10 +11,12 @@ Public API::
     finder.score_record(new_record, candidates)  # creation-time warning
     lookup_keys(new_record)     # keys to look candidates up by
 
-Modules: ``normalize`` (field normalisation), ``prepare`` (table -> features),
-``spec`` (Splink comparisons/blocking), ``dedupe`` (the estimator),
-``clustering`` (union-find), ``candidates`` (single-record scoring),
-``csvio``/``cli`` (the ``kehu dedupe`` command), ``synthetic`` (test data).
+Modules: ``normalize`` (field normalisation; ``names`` and ``text`` hold the
+name/pinyin and text helpers it re-exports), ``prepare`` (table -> features),
+``spec`` (Splink comparisons, blocking rules, priors), ``dedupe`` (the
+estimator), ``clustering`` (union-find with feedback constraints),
+``candidates`` (single-record scoring, lookup keys), ``csvio``/``cli`` (the
+``kehu dedupe`` command), ``synthetic`` (test and benchmark data).
 """
 
 from typing import Any

@@ -346,6 +346,15 @@ class BlockingRule:
 # O(n^2 / #groups) and is never used.  Rules that still explode on a given data
 # set (e.g. everybody shares one postcode) are dropped at fit time by a
 # pre-count, see ``DuplicateFinder.max_pairs_per_rule``.
+#
+# Measured on the 1M synthetic benchmark (pairs per rule before removing those
+# found by earlier rules): phone 70k, e-mail 17k, ID 4k, name+city 1.38M,
+# name+birthday 39k, name+postcode 65k, surname+postcode+birthday 30k,
+# birthday+postcode 49k, surname+birthday+city 75k, e-mail local part+surname
+# 16k, company+surname 235k: ~2M candidate pairs, scored in ~5 s on 2 cores.
+# name+city is the largest (common names in big cities) and could be the first
+# to tighten; it is kept because it is what finds a moved customer whose phone
+# changed too.
 _PREDICTION_RULES = (
     BlockingRule(("phone",), ("phone",)),
     BlockingRule(("email",), ("email",)),
