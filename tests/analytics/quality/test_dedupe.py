@@ -103,6 +103,8 @@ def test_input_errors():
         DuplicateFinder().fit(pd.DataFrame({"id": [1, 1], "name": ["张伟", "李娜"]}))
     with pytest.raises(InputError, match="Row 1: missing 'id'"):
         DuplicateFinder().fit(pd.DataFrame({"id": [None, 2], "name": ["张伟", "李娜"]}))
+    with pytest.raises(InputError, match="no rows"):
+        DuplicateFinder().fit(pd.DataFrame({"id": [], "name": []}))
     with pytest.raises(InputError, match="No comparable column"):
         DuplicateFinder().fit(pd.DataFrame({"id": [1, 2], "shoe_size": [40, 41]}))
 

@@ -321,6 +321,8 @@ class DuplicateFinder:
         t0 = time.perf_counter()
         self._report("normalising records")
         prepared = prepare_table(table)
+        if len(prepared) == 0:
+            raise InputError("The table has no rows")
         timings["normalise"] = time.perf_counter() - t0
 
         t1 = time.perf_counter()
