@@ -110,7 +110,11 @@ def phone_display(e164: str, region: str = "CN") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
+@lru_cache(maxsize=65536)
 def national_digits(e164: str) -> str:
+    # Chinese numbers need no second parse: +86 is followed by the national number.
+    if e164.startswith("+86"):
+        return e164[3:]
     try:
         return str(phonenumbers.parse(e164, None).national_number)
     except phonenumbers.NumberParseException:

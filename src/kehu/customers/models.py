@@ -112,10 +112,10 @@ class Customer(Audited, TimeStamped):
         _("external id"), max_length=100, null=True, blank=True, unique=True
     )
 
-    phone = models.CharField(_("phone"), max_length=32, blank=True, db_index=True)
-    email = models.EmailField(_("email"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
     province = models.CharField(_("province"), max_length=50, blank=True)
-    city = models.CharField(_("city"), max_length=50, blank=True, db_index=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
     address = models.CharField(_("street address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
@@ -143,10 +143,7 @@ class Customer(Audited, TimeStamped):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
     )
-    # Indexed: the duplicate warning and imports look customers up by it.
-    id_number = models.CharField(
-        _("ID card / tax number"), max_length=32, blank=True, db_index=True
-    )
+    id_number = models.CharField(_("ID card / tax number"), max_length=32, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="customers")
@@ -162,6 +159,7 @@ class Customer(Audited, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_customers",
+        db_index=False,  # the (owner, is_archived, id) index serves look-ups by owner
     )
     team = models.ForeignKey(
         Team,
@@ -170,6 +168,7 @@ class Customer(Audited, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="customers",
+        db_index=False,  # the (team, is_archived, id) index serves look-ups by team
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL
@@ -228,12 +227,19 @@ class Customer(Audited, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # never filtered on; users are deactivated, not deleted
     )
 
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        # Every index costs each import and merge a write: plain B-trees for exact look-ups
+        # (no LIKE copies), composites that also serve the foreign keys.
         indexes = [
+            models.Index(fields=["phone"], name="customer_phone"),
+            models.Index(fields=["email"], name="customer_email"),
+            models.Index(fields=["city", "id"], name="customer_city"),
+            models.Index(fields=["id_number"], name="customer_id_number"),
             models.Index(fields=["owner", "is_archived", "id"]),
             models.Index(fields=["team", "is_archived", "id"]),
             models.Index(fields=["grade", "id"]),
@@ -256,7 +262,10 @@ class SearchKey(models.Model):
     national digits, for "last four digits" look-ups), e-mails ``e:``. One prefix-indexed
     column answers every quick search on both SQLite and PostgreSQL."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="search_keys")
+    # No index of its own: the (customer, key) unique constraint leads with it.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+    )
     key = models.CharField(max_length=200)
 
     class Meta:
