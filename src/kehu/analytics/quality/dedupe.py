@@ -333,12 +333,25 @@ class DuplicateFinder:
         self.trained_ = len(prepared) >= self.min_records_for_training
         self.training_warnings_: list[str] = []
         self.em_rules_: list[str] = []
-        if self.trained_:
-            self._train(linker, prepared)
         self.confirmed_pairs_, self.rejected_pairs_ = [], []
         self.m_from_labels_ = False
-        if labels is not None:
-            self._apply_labels(linker, labels, prepared)
+        # Training aggregates floating-point sums (EM); with several threads
+        # DuckDB adds them in a varying order and the last bits of m change
+        # from run to run.  One thread makes fit() bit-for-bit reproducible and
+        # costs little: Splink's u sampling runs on one thread anyway and EM
+        # sees only the blocked pairs.  Prediction (per-pair arithmetic, no
+        # sums) keeps all threads.
+        con.execute("SET threads = 1")
+        try:
+            if self.trained_:
+                self._train(linker, prepared)
+            if labels is not None:
+                self._apply_labels(linker, labels, prepared)
+        finally:
+            if self.threads:
+                con.execute(f"SET threads = {int(self.threads)}")
+            else:
+                con.execute("RESET threads")
         if self.trained_ or labels is not None:
             self._floor_m(linker)
         timings["train"] = time.perf_counter() - t1
