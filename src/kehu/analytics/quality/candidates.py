@@ -172,7 +172,7 @@ class RecordScorer:
             finally:
                 self._con.unregister("kehu_new")
                 self._con.unregister("kehu_candidates")
-        order = rows["unique_id_r"].astype(np.int64)
+        order = np.asarray(rows["unique_id_r"], dtype=np.int64)
         gam = (
             np.column_stack(
                 [np.asarray(rows[f"gamma_{c.name}"], dtype=np.int64) for c in self._comparisons]

@@ -94,6 +94,22 @@ class DuplicateFinder:
         Callback receiving a short description of each stage.
     """
 
+    # Learned attributes (scikit-learn style: set by fit() or load()).
+    settings_: dict[str, Any]  # the trained Splink model
+    comparisons_: list[str]
+    features_: list[str]
+    blocking_rules_: list[str]
+    dropped_blocking_rules_: dict[str, int]
+    em_rules_: list[str]
+    training_warnings_: list[str]
+    trained_: bool
+    n_records_: int
+    probability_two_random_records_match_: float
+    confirmed_pairs_: list[tuple[Any, Any]]
+    rejected_pairs_: list[tuple[Any, Any]]
+    m_from_labels_: bool
+    timings_: dict[str, float]
+
     def __init__(
         self,
         threshold: float = 0.95,
@@ -194,10 +210,11 @@ class DuplicateFinder:
         }
         if self.dropped_blocking_rules_:
             logger.warning("Dropped oversized blocking rules: %s", self.dropped_blocking_rules_)
+        splink_comparisons: list[Any] = list(comparisons)
         creator = SettingsCreator(
             link_type="dedupe_only",
             unique_id_column_name="unique_id",
-            comparisons=comparisons,
+            comparisons=splink_comparisons,
             blocking_rules_to_generate_predictions=[block_on(*r.columns) for r in kept],
             # Prior for small tables: ~1 duplicate pair per 10,000 record pairs.
             probability_two_random_records_match=1e-4,
@@ -227,7 +244,6 @@ class DuplicateFinder:
             max_pairs=min(u_pairs, n * (n - 1) / 2), seed=self.seed
         )
         used: set[str] = set()
-        self.em_rules_ = []
         for group in spec.training_rules_for(prepared.features):
             for rule in group:
                 if used & set(rule.columns):
@@ -284,7 +300,8 @@ class DuplicateFinder:
                 f"labels need columns id_l, id_r, is_match (missing {sorted(missing)})"
             )
         by_str = {str(v): v for v in prepared.ids.tolist()}
-        confirmed, rejected = set(), set()
+        confirmed: set[tuple[Any, Any]] = set()
+        rejected: set[tuple[Any, Any]] = set()
         for a, b, flag in frame[["id_l", "id_r", "is_match"]].itertuples(index=False):
             ia, ib = by_str.get(str(a)), by_str.get(str(b))
             if ia is None or ib is None or str(a) == str(b):
@@ -331,8 +348,8 @@ class DuplicateFinder:
         self.n_records_ = len(prepared)
         self.features_ = sorted(prepared.features)
         self.trained_ = len(prepared) >= self.min_records_for_training
-        self.training_warnings_: list[str] = []
-        self.em_rules_: list[str] = []
+        self.training_warnings_ = []
+        self.em_rules_ = []
         self.confirmed_pairs_, self.rejected_pairs_ = [], []
         self.m_from_labels_ = False
         # Training aggregates floating-point sums (EM); with several threads
@@ -364,8 +381,8 @@ class DuplicateFinder:
         self._linker_ = linker
         self._con = con
         self._prepared = prepared
-        self._scorer = None
-        self._uid_cache = None
+        self._scorer: Any = None
+        self._uid_cache: tuple[float, pd.DataFrame] | None = None
         return self
 
     # ------------------------------------------------------------ prediction

@@ -187,8 +187,8 @@ def _pinyin_tokens(tokens: list[str]) -> list[str]:
     token starts with a common surname ("Li Haifang", "Minghui Zhang",
     "zhangwei").  Otherwise the tokens are returned unchanged.
     """
-    segments = [_segment(t) for t in tokens]
-    if not tokens or any(not s for s in segments):
+    segments = [s for s in (_segment(t) for t in tokens) if s]
+    if not tokens or len(segments) != len(tokens):
         return tokens
     surnames = _surname_rank()
     first, last = segments[0], segments[-1]
@@ -199,7 +199,7 @@ def _pinyin_tokens(tokens: list[str]) -> list[str]:
         or tokens[-1] in surnames
     ):
         return tokens
-    return [syllable for seg in segments for syllable in seg]  # type: ignore[union-attr]
+    return [syllable for seg in segments for syllable in seg]
 
 
 def _is_cjk_char(char: str) -> bool:

@@ -135,7 +135,7 @@ def _lower_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, ~frame.columns.duplicated()]
 
 
-def coerce_input(table: Any, id_column: str = "id") -> dict[str, Sequence[Any]]:
+def coerce_input(table: Any, id_column: str = "id") -> dict[str, Any]:
     """Known columns of a pandas DataFrame / pyarrow Table / list of dicts.
 
     Header names are matched case-insensitively; unknown columns are dropped.
@@ -153,7 +153,7 @@ def coerce_input(table: Any, id_column: str = "id") -> dict[str, Sequence[Any]]:
         # Kept as Arrow: distinct values are found by dictionary-encoding in C,
         # without creating a Python string per cell.
         names = [str(c).strip().lower() for c in table.column_names]
-        first = {}
+        first: dict[str, int] = {}
         for i, name in enumerate(names):
             first.setdefault(name, i)
         if id_column not in first:
@@ -321,7 +321,7 @@ def _check_ids(ids: Any, id_column: str, check_duplicates: bool) -> None:
         missing = next((i for i, v in enumerate(values) if nz.is_missing(v)), None)
     if missing is not None:
         raise InputError(f"Row {missing + 1}: missing '{id_column}'")
-    if check_duplicates:
+    if check_duplicates and values is not None:
         dup_mask = pd.Series(values).duplicated().to_numpy()
         if dup_mask.any():
             first = int(np.flatnonzero(dup_mask)[0])
