@@ -172,6 +172,9 @@ def _read_postgres(qs: QuerySet, schema: pa.Schema) -> pa.Table:
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
             stream = io.BufferedReader(_CopyStream(iter(copy)), buffer_size=1 << 20)
+            if not stream.peek(1):
+                # No rows: pyarrow refuses an empty CSV, the pipeline wants an empty table.
+                return wire.empty_table()
             return pacsv.read_csv(
                 stream,
                 read_options=pacsv.ReadOptions(column_names=wire.names, block_size=1 << 22),
