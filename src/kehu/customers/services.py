@@ -57,7 +57,7 @@ def missing_fields(customer: Customer) -> list[str]:
 def missing_field_labels(customer: Customer) -> list[str]:
     """The missing fields as the user knows them (the form's labels, translated)."""
     return [
-        str(Customer._meta.get_field(name.removesuffix("_id")).verbose_name)
+        str(getattr(Customer._meta.get_field(name.removesuffix("_id")), "verbose_name", name))
         for name in missing_fields(customer)
     ]
 

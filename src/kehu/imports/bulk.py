@@ -515,7 +515,8 @@ class CustomerWriter:
                 [Customer._meta.db_table, len(prepared)],
             )
             ids = [r[0] for r in cursor.fetchall()]
-        columns = ["id"] + [Customer._meta.get_field(n).column for n in self._copy_names]
+        column_of = {f.name: str(f.column) for f in Customer._meta.concrete_fields}
+        columns = ["id"] + [column_of[n] for n in self._copy_names]
         _copy_text(
             Customer._meta.db_table,
             columns,
@@ -529,7 +530,12 @@ class CustomerWriter:
         now = self.ctx.now
         user = self.ctx.user
         tag_ids = self._tags({t for _c, d in changes for t in d.get("tags", ((), ()))[1]})
-        objs, events, links, history, rekey, closing = [], [], [], [], [], []
+        objs: list[Any] = []
+        events: list[Any] = []
+        links: list[Any] = []
+        history: list[Any] = []
+        rekey: list[Any] = []
+        closing: list[Any] = []
         fields_used: set[str] = set()
         for current, diff in changes:
             tags = diff.pop("tags", None)

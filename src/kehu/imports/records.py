@@ -68,7 +68,7 @@ class CustomerRefs:
             if refs
             else []
         )
-        by: dict[str, list[dict]] = defaultdict(list)
+        by: dict[str, list[Any]] = defaultdict(list)
         for row in rows:
             for prefix, value in (
                 ("x", row["external_id"]),
@@ -147,7 +147,7 @@ class RelationWriter(_Writer):
             ]
             if not problems and a == b:
                 problems = [("to_customer", _("A customer can't be related to itself."))]
-            if problems:
+            if problems or isinstance(a, str) or isinstance(b, str):
                 out.failures.append((index, problems))
                 continue
             values = {"role": d["role"], "since": d["since"], "note": d["note"]}

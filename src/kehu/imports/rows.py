@@ -382,6 +382,8 @@ def _datetime(value: str) -> dt.datetime:
             continue
     else:
         day = clean_date(text)
+        if day is None:
+            raise ValidationError(_("A date and time is required."))
         parsed = dt.datetime.combine(day, dt.time(0, 0))
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
@@ -400,7 +402,7 @@ def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         "outcome": c.choice("outcome", lambda: Interaction.Outcome.choices) or "",
         "duration_minutes": c.run(
             "duration_minutes",
-            lambda v: int(clean_decimal(v, minimum=ZERO, maximum=Decimal(24 * 60))),
+            lambda v: int(clean_decimal(v, minimum=ZERO, maximum=Decimal(24 * 60)) or 0),
         ),
         "user": c.username("user"),
         "external_id": c.text("external_id", 100) or None,
