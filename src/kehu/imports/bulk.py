@@ -515,7 +515,10 @@ class CustomerWriter:
                 [Customer._meta.db_table, len(prepared)],
             )
             ids = [r[0] for r in cursor.fetchall()]
-        column_of = {f.name: str(f.column) for f in Customer._meta.concrete_fields}
+        fields = Customer._meta.concrete_fields
+        # The copy names are attnames ("owner_id") as well as names.
+        column_of = {f.name: str(f.column) for f in fields}
+        column_of.update({f.attname: str(f.column) for f in fields})
         columns = ["id"] + [column_of[n] for n in self._copy_names]
         _copy_text(
             Customer._meta.db_table,
