@@ -60,3 +60,32 @@ def test_phone_shown_in_local_format(client, org):
     client.force_login(org.alice)
     body = client.get(f"/customers/{org.customer.pk}/").content.decode()
     assert "138 0013 8000" in body
+
+
+def test_fast_mobile_path_agrees_with_phonenumbers():
+    # The Chinese-mobile shortcut must give phonenumbers' answer for every format.
+    import random
+
+    import phonenumbers
+
+    from kehu.core.text import phone_e164
+
+    rng = random.Random(7)
+    forms = [
+        lambda d: d,
+        lambda d: f"{d[:3]} {d[3:7]} {d[7:]}",
+        lambda d: f"+86 {d[:3]}-{d[3:7]}-{d[7:]}",
+        lambda d: "0086" + d,
+        lambda d: f"({d[:3]}){d[3:]}",
+    ]
+    for _ in range(5000):
+        digits = "1" + "".join(rng.choice("0123456789") for _ in range(10))
+        raw = rng.choice(forms)(digits)
+        text = "+" + raw[2:] if raw.startswith("00") else raw
+        number = phonenumbers.parse(text, "CN")
+        expected = (
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_valid_number(number)
+            else None
+        )
+        assert phone_e164(raw) == expected, raw
