@@ -29,7 +29,11 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(KEHU) migrate --no-input -v 0
-	$(KEHU) demo --if-empty
+	@# A freshly built demo also gets its first analytics run and duplicate search, so the
+	@# value report and the review queue have something to show.
+	@$(KEHU) demo --if-empty | tee $(VENV)/.demo-output; test $${PIPESTATUS[0]} -eq 0
+	@if grep -q "^Built" $(VENV)/.demo-output; then \
+	  $(KEHU) analytics run --no-progress && $(KEHU) dedupe; fi
 	@echo "Kehu is serving http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(KEHU) runserver $(HOST):$(PORT) --noreload
 
