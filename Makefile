@@ -34,6 +34,7 @@ run: install
 	@$(KEHU) demo --if-empty | tee $(VENV)/.demo-output; test $${PIPESTATUS[0]} -eq 0
 	@if grep -q "^Built" $(VENV)/.demo-output; then \
 	  $(KEHU) analytics run --no-progress && $(KEHU) dedupe; fi
+	@grep -A 12 "^Demo logins" $(VENV)/.demo-output || true
 	@echo "Kehu is serving http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(KEHU) runserver $(HOST):$(PORT) --noreload
 

@@ -140,6 +140,22 @@ def _profile(user, role: str, team=None, partner=None) -> None:
     )
 
 
+def existing_logins() -> list[tuple[str, str]]:
+    """(username, role label) of the demo users still present and active in this database."""
+    from django.contrib.auth import get_user_model
+
+    present = dict(
+        get_user_model()
+        .objects.filter(username__in=[login[0] for login in LOGINS], is_active=True)
+        .values_list("username", "profile__role")
+    )
+    return [
+        (username, str(Role(present[username]).label))
+        for username, *_rest in LOGINS
+        if present.get(username)
+    ]
+
+
 def ensure_org(as_of: dt.date, years: int) -> Org:
     regions = [Region.objects.get_or_create(name=name)[0] for name in REGIONS]
     teams = [

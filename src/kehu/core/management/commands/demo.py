@@ -19,7 +19,7 @@ from rich.progress import (
 
 from kehu.core.demo import Options, build, demo_present
 from kehu.core.demo.builder import BATCH
-from kehu.core.demo.org import DEMO_PASSWORD
+from kehu.core.demo.org import DEMO_PASSWORD, existing_logins
 from kehu.core.demo.personas import describe
 from kehu.customers.models import Customer
 
@@ -65,6 +65,7 @@ class Command(BaseCommand):
         if opts["if_empty"] and Customer.objects.exists():
             if opts["verbosity"]:
                 self.stdout.write("Customers exist already: no demo data built.")
+                self._logins(existing_logins())
             return
         if demo_present():
             raise CommandError(
@@ -115,6 +116,11 @@ class Command(BaseCommand):
         if opts["verbosity"] > 1:
             for label, count in sorted(report.counts.items()):
                 write(f"  {label:28} {count:>12,}")
-        write("Demo logins (password for all: " + DEMO_PASSWORD + "):")
-        for username, role in report.logins:
-            write(f"  {role:24} {username:10} / {DEMO_PASSWORD}")
+        self._logins(report.logins)
+
+    def _logins(self, logins: list[tuple[str, str]]) -> None:
+        if not logins:
+            return
+        self.stdout.write("Demo logins (password for all: " + DEMO_PASSWORD + "):")
+        for username, role in logins:
+            self.stdout.write(f"  {role:24} {username:10} / {DEMO_PASSWORD}")
