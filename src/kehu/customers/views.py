@@ -7,7 +7,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -186,11 +185,12 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(permissions.can_edit(request.user))
     customer = _visible_customer(request, pk, include_archived=False)
+    # The form gets its own copy: validating writes the typed values onto its instance,
+    # while the page title keeps showing the stored name.
     form = CustomerForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
     if request.method == "POST" and form.is_valid():
-        fresh = Customer.objects.get(pk=customer.pk)
         services.customer_update(
-            customer=fresh, by=request.user, tags=form.tags(), **form.customer_fields()
+            customer=form.instance, by=request.user, tags=form.tags(), **form.customer_fields()
         )
         messages.success(request, _("Changes saved."))
         return redirect("customers:detail", pk=customer.pk)
@@ -314,11 +314,10 @@ def customer_share(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(permissions.can_reassign(request.user))
     customer = _visible_customer(request, pk, include_archived=False)
     partner = get_object_or_404(Partner, pk=_int(request.POST.get("partner")) or 0)
-    with transaction.atomic():
-        if request.POST.get("unshare") == "1":
-            services.customer_unshare(customer=customer, partner=partner, by=request.user)
-        else:
-            services.customer_share(customer=customer, partner=partner, by=request.user)
+    if request.POST.get("unshare") == "1":
+        services.customer_unshare(customer=customer, partner=partner, by=request.user)
+    else:
+        services.customer_share(customer=customer, partner=partner, by=request.user)
     return redirect("customers:detail", pk=customer.pk)
 
 
