@@ -8,10 +8,11 @@ import unicodedata
 from functools import lru_cache
 
 import phonenumbers
-from opencc import OpenCC
 from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.constants import PHRASES_DICT, RE_HANS
 
-_t2s = OpenCC("t2s")
+from kehu.analytics.chinese import t2s
+
 _SPACE_PUNCT = re.compile(r"[\s\-_.,，。·・'\"()（）/\\]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -25,7 +26,7 @@ def simplify(text: str) -> str:
     """Full-width → half-width (NFKC), traditional → simplified, lower case."""
     text = unicodedata.normalize("NFKC", text or "")
     if has_han(text):
-        text = _t2s.convert(text)
+        text = t2s(text)
     return text.lower().strip()
 
 
@@ -39,8 +40,37 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     simple = compact(text)
     if not has_han(simple):
         return "", ""
-    syllables = [s for s in lazy_pinyin(simple, errors="ignore") if s.strip()]
+    syllables = _syllables(simple)
     return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+# Longest phrase pypinyin's segmenter is asked about in the fast path below.
+_SHORT = 8
+
+
+def _syllables(simple: str) -> list[str]:
+    """``lazy_pinyin(simple, errors="ignore")`` without its empty syllables. pypinyin
+    segments the text into the phrases of its dictionary and reads the rest character by
+    character; a short all-Han string (a name) holding no dictionary phrase is therefore
+    read character by character, which a per-character cache answers ~100× faster than
+    segmenting (tests compare both paths on thousands of names)."""
+    n = len(simple)
+    if (
+        n <= _SHORT
+        and RE_HANS.match(simple)
+        and not any(simple[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1))
+    ):
+        readings = [_char_syllable(ch) for ch in simple]
+        if all(readings):
+            return readings
+    return [s for s in lazy_pinyin(simple, errors="ignore") if s.strip()]
+
+
+@lru_cache(maxsize=32768)
+def _char_syllable(char: str) -> str:
+    """The one syllable pypinyin reads ``char`` as on its own; '' when it has none."""
+    found = [s for s in lazy_pinyin(char, errors="ignore") if s.strip()]
+    return found[0] if len(found) == 1 else ""
 
 
 @lru_cache(maxsize=8192)

@@ -6,6 +6,7 @@ message a user can act on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,9 @@ from django.utils.translation import gettext as _
 from kehu.core.text import phone_e164
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+# The common spelling, parsed without strptime (which costs ~5 µs a call, most of it in
+# locale look-ups); anything else, or a day that doesn't exist, takes the format loop.
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 def clean_phone(value: str | None, *, region: str | None = None) -> str:
@@ -32,11 +36,21 @@ def clean_phone(value: str | None, *, region: str | None = None) -> str:
     return e164
 
 
+# A plain address (dot-atom local part, LDH labels, letter TLD) that Django's validator
+# certainly accepts; it costs a tenth of the validator, which still judges everything else.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}",
+    re.ASCII,
+)
+
+
 def clean_email(value: str | None) -> str:
     if value is None or not str(value).strip():
         return ""
     email = str(value).strip()
-    validate_email(email)
+    if len(email) > 320 or not _PLAIN_EMAIL.fullmatch(email):
+        validate_email(email)
     local, _sep, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -53,6 +67,11 @@ def clean_date(
         value = value.date()
     if not isinstance(value, dt.date):
         text = str(value).strip()
+        iso = _ISO_DATE.fullmatch(text)
+        if iso:
+            with contextlib.suppress(ValueError):  # no such day: the loop words the error
+                value = dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+    if not isinstance(value, dt.date):
         for fmt in DATE_FORMATS:
             try:
                 value = dt.datetime.strptime(text, fmt).date()

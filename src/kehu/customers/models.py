@@ -108,9 +108,8 @@ class Customer(Audited, TimeStamped):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     # Alternative names: other script, pinyin, former names, and values kept from merges.
     aliases = models.JSONField(_("alternative names"), default=list, blank=True)
-    external_id = models.CharField(
-        _("external id"), max_length=100, null=True, blank=True, unique=True
-    )
+    # Unique through Meta.constraints: ``unique=True`` would add a LIKE copy of the index too.
+    external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -171,7 +170,12 @@ class Customer(Audited, TimeStamped):
         db_index=False,  # the (team, is_archived, id) index serves look-ups by team
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,  # partial index in Meta
     )
     partner = models.ForeignKey(
         Partner,
@@ -180,6 +184,7 @@ class Customer(Audited, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="served_customers",
+        db_index=False,  # partial index in Meta
     )
     shared_with = models.ManyToManyField(
         Partner,
@@ -219,7 +224,12 @@ class Customer(Audited, TimeStamped):
     is_archived = models.BooleanField(_("archived"), default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        db_index=False,  # partial index in Meta
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,6 +257,28 @@ class Customer(Audited, TimeStamped):
             models.Index(fields=["name", "id"]),
             models.Index(fields=["-profit", "id"]),
             models.Index(fields=["-clv", "id"]),
+            # Foreign keys that most customers leave empty: a partial index holds only the
+            # rows that have one, so inserting a customer without one costs nothing, and
+            # the planner can't mistake "merged_into IS NULL" (nearly every row) for a
+            # selective condition when its statistics are stale.
+            models.Index(
+                fields=["merged_into"],
+                name="customer_merged_into",
+                condition=models.Q(merged_into__isnull=False),
+            ),
+            models.Index(
+                fields=["partner"],
+                name="customer_partner",
+                condition=models.Q(partner__isnull=False),
+            ),
+            models.Index(
+                fields=["region"],
+                name="customer_region",
+                condition=models.Q(region__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["external_id"], name="customer_external_id_unique"),
         ]
 
     def __str__(self) -> str:
@@ -262,9 +294,17 @@ class SearchKey(models.Model):
     national digits, for "last four digits" look-ups), e-mails ``e:``. One prefix-indexed
     column answers every quick search on both SQLite and PostgreSQL."""
 
-    # No index of its own: the (customer, key) unique constraint leads with it.
+    # No index of its own: the (customer, key) unique constraint leads with it. No
+    # database constraint either: the keys are a derived index, rebuilt from the customer,
+    # and an orphan key is harmless (search joins the customer table). The check would cost
+    # one look-up per key row, six per imported customer; Django's collector still deletes
+    # the keys with their customer.
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="search_keys",
+        db_index=False,
+        db_constraint=False,
     )
     key = models.CharField(max_length=200)
 
@@ -479,7 +519,13 @@ class Interaction(Audited, TimeStamped):
 class OwnerHistory(models.Model):
     """Who owned a customer when (A2). The open period has ``ended_at`` empty."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="owner_history")
+    # One row per customer and owner change, written by every import: only the indexes
+    # that reads use. The (customer, -started_at) index serves the customer's foreign key;
+    # team and changed_by are never filtered on (teams and users are deactivated, not
+    # deleted); owner is kept for "what did this rep own" when staff leave.
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="owner_history", db_index=False
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -487,7 +533,7 @@ class OwnerHistory(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, db_index=False)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     changed_by = models.ForeignKey(
@@ -496,6 +542,7 @@ class OwnerHistory(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 

@@ -67,6 +67,13 @@ def completeness_of(customer: Customer) -> int:
     return round(100 * (len(fields) - len(missing_fields(customer))) / len(fields))
 
 
+def completeness_of_values(values: dict[str, Any]) -> int:
+    """``completeness_of`` for a row held as {attname: value} (imports, before saving)."""
+    fields = COMPLETENESS_FIELDS.get(values.get("kind"), COMPLETENESS_FIELDS[Customer.Kind.PERSON])
+    missing = sum(1 for f in fields if values.get(f) in (None, ""))
+    return round(100 * (len(fields) - missing) / len(fields))
+
+
 def refresh_derived(customer: Customer) -> None:
     """Recompute the single-row derived values before a save."""
     customer.completeness = completeness_of(customer)

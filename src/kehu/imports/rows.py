@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -216,6 +217,7 @@ class Cleaner:
         return cleaned
 
 
+@cache
 def _max(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
