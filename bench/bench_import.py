@@ -154,13 +154,39 @@ Profile.objects.create(user=user, role="admin")
 """
 
 
+def server_cpu_seconds() -> float | None:
+    """CPU time of the local PostgreSQL server so far: its live processes, plus what the
+    postmaster has collected from the backends that exited. None where /proc can't say."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            if not stat.split(" (", 1)[1].startswith("postgres"):
+                continue
+            fields = stat.rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if fields[1] == "1":  # the postmaster: its reaped children too
+            total += int(fields[13]) + int(fields[14])
+    return total / tick
+
+
 def kehu(env: dict, *args: str) -> tuple[float, dict, str]:
     """Run ``kehu ARGS`` in a child; (seconds, resource figures, stdout)."""
+    server_before = server_cpu_seconds()
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True
     )
     elapsed = time.perf_counter() - start
+    server_after = server_cpu_seconds()
     if proc.returncode:
         raise SystemExit(f"kehu {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
     figures = {}
@@ -173,6 +199,12 @@ def kehu(env: dict, *args: str) -> tuple[float, dict, str]:
         "worker_peak_rss_mib": round(figures.get("WORKERS_MAXRSS_KB", 0) / 1024),
         "cpu_s": figures.get("CPU_S"),
         "worker_cpu_s": figures.get("WORKERS_CPU_S"),
+        # The database's share of the machine (local server only).
+        "database_cpu_s": (
+            round(server_after - server_before, 1)
+            if server_before is not None and server_after is not None
+            else None
+        ),
         "load_average_after": round(os.getloadavg()[0], 1),
     }
     return elapsed, resources, proc.stdout

@@ -35,3 +35,35 @@ def test_workers_import_and_reimport(committed, customers_csv):
     again = services.job_create(user=org.alice, kind="customers", path=path)
     services.job_run(job=again, by=org.alice, workers=2, batch_size=7)
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 29, "failed": 1}
+
+
+def test_key_lane_rolls_back_with_a_failed_batch(committed, customers_csv, monkeypatch):
+    """The keys written on the second connection go with their batch: a batch the
+    database refuses is retried row by row (keys on the main connection), and no key is
+    left for a customer that was never stored."""
+    from kehu.imports import bulk
+
+    org = committed
+    rows = [[f"L-{i}", f"通道{i}", f"1350000{i:04d}", "", "", "", "", ""] for i in range(12)]
+    real = bulk.CustomerWriter._create
+    attempts = []
+
+    def refuse_first_batch(self, new):
+        real(self, new)
+        attempts.append(len(new))
+        if len(attempts) == 1:  # after the lane started this batch's keys
+            assert self.lane is not None and not self.lane.free
+            from django.db import DatabaseError
+
+            raise DatabaseError("refused")
+
+    monkeypatch.setattr(bulk.CustomerWriter, "_create", refuse_first_batch)
+    job = services.job_create(user=org.alice, kind="customers", path=customers_csv(rows))
+    services.job_run(job=job, by=org.alice, workers=2, batch_size=6)
+    assert job.counts == {"created": 12, "updated": 0, "unchanged": 0, "failed": 0}
+    assert attempts[0] == 6 and attempts[1:7] == [1] * 6  # the batch, then row by row
+    stored = set(Customer.objects.values_list("id", flat=True))
+    keys = set(SearchKey.objects.values_list("customer_id", flat=True))
+    assert keys == stored & keys and len(keys) >= 12  # no orphan, every customer keyed
+    for i in range(12):
+        assert SearchKey.objects.filter(customer__external_id=f"L-{i}", key=f"n:通道{i}").exists()

@@ -44,8 +44,11 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
-# Longest phrase pypinyin's segmenter is asked about in the fast path below.
+# Longest phrase pypinyin's segmenter is asked about in the fast path below, and the
+# (start, end) of every substring of two characters or more, by length of the text.
 _SHORT = 8
+_SPANS = [[(i, j) for i in range(n) for j in range(i + 2, n + 1)] for n in range(_SHORT + 1)]
+_PHRASES = PHRASES_DICT.keys()
 
 
 def _syllables(simple: str) -> list[str]:
@@ -55,14 +58,12 @@ def _syllables(simple: str) -> list[str]:
     read character by character, which a per-character cache answers ~100× faster than
     segmenting (tests compare both paths on thousands of names)."""
     n = len(simple)
-    if (
-        n <= _SHORT
-        and RE_HANS.match(simple)
-        and not any(simple[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1))
-    ):
-        readings = [_char_syllable(ch) for ch in simple]
-        if all(readings):
-            return readings
+    if n <= _SHORT and RE_HANS.match(simple):
+        words = [simple[i:j] for i, j in _SPANS[n]]
+        if _PHRASES.isdisjoint(words):
+            readings = [_char_syllable(ch) for ch in simple]
+            if all(readings):
+                return readings
     return [s for s in lazy_pinyin(simple, errors="ignore") if s.strip()]
 
 
@@ -119,12 +120,20 @@ _CN_MOBILE = re.compile(r"(?:\+?86|0086)?(1\d{10})")
 _PHONE_PUNCT = re.compile(r"[\s\-().]+")
 
 
-@lru_cache(maxsize=65536)
+# Digits of a Chinese mobile number that decide whether it is valid: the metadata's
+# mobile pattern branches on at most the first five (1740[0-5], 1610, 13x …) and ends in
+# "any digit"; tests compare the answers with phonenumbers on every five-digit prefix.
+CN_DECIDING_DIGITS = 5
+
+
+@lru_cache(maxsize=1 << 14)
 def _cn_mobile_prefix_valid(prefix: str) -> bool:
-    # Chinese mobile validity depends on the first digits only (the rest of the metadata
-    # pattern is "any digit"); asking phonenumbers once per 7-digit prefix gives its answer
-    # for every number, at a fraction of the cost of parsing each one.
-    number = phonenumbers.parse(prefix + "0000", "CN")
+    # Asking phonenumbers once per prefix gives its answer for every number with it, at
+    # a fraction of the cost of parsing each one (35 µs).
+    try:
+        number = phonenumbers.parse(prefix + "0" * (11 - len(prefix)), "CN")
+    except phonenumbers.NumberParseException:
+        return False
     return phonenumbers.is_valid_number(number)
 
 
@@ -137,7 +146,8 @@ def phone_e164(raw: str, region: str = "CN") -> str | None:
         mobile = _CN_MOBILE.fullmatch(_PHONE_PUNCT.sub("", text))
         if mobile:
             digits = mobile.group(1)
-            return "+86" + digits if _cn_mobile_prefix_valid(digits[:7]) else None
+            valid = _cn_mobile_prefix_valid(digits[:CN_DECIDING_DIGITS])
+            return "+86" + digits if valid else None
     if text.startswith("00"):
         text = "+" + text[2:]
     try:

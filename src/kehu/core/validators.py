@@ -96,6 +96,8 @@ def clean_date(
 
 
 def clean_birthday(value: str | dt.date | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
     today = dt.date.today()
     return clean_date(value, earliest=dt.date(today.year - 120, 1, 1), latest=today)
 

@@ -294,22 +294,20 @@ class SearchKey(models.Model):
     national digits, for "last four digits" look-ups), e-mails ``e:``. One prefix-indexed
     column answers every quick search on both SQLite and PostgreSQL."""
 
-    # No index of its own: the (customer, key) unique constraint leads with it. No
-    # database constraint either: the keys are a derived index, rebuilt from the customer,
-    # and an orphan key is harmless (search joins the customer table). The check would cost
-    # one look-up per key row, six per imported customer; Django's collector still deletes
-    # the keys with their customer.
+    # The keys are a derived index, rebuilt from the customer (refresh_search_keys), six
+    # rows per customer: no database constraint (an orphan key is harmless, search joins
+    # the customer table; Django's collector still deletes the keys with their customer)
+    # and no unique (customer, key) index (the refresh writes only missing keys). Each
+    # cost a 1,000,000-row import ~20 s on this machine.
     customer = models.ForeignKey(
         Customer,
         on_delete=models.CASCADE,
         related_name="search_keys",
-        db_index=False,
         db_constraint=False,
     )
     key = models.CharField(max_length=200)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["customer", "key"], name="searchkey_unique")]
         indexes = [
             # Prefix look-ups (LIKE 'x%') need the pattern operator class on PostgreSQL;
             # carrying customer_id in the index answers a search without touching the table.
@@ -523,8 +521,16 @@ class OwnerHistory(models.Model):
     # that reads use. The (customer, -started_at) index serves the customer's foreign key;
     # team and changed_by are never filtered on (teams and users are deactivated, not
     # deleted); owner is kept for "what did this rep own" when staff leave.
+    # No database constraint on the customer: the row is written only by the services, in
+    # the transaction that writes or reassigns its customer, and Django's collector deletes
+    # it with the customer. The check locks the customer row it points at — a WAL record
+    # and a page write per new customer, 25 of the 30 s a 1,000,000-row import spent here.
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="owner_history", db_index=False
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="owner_history",
+        db_index=False,
+        db_constraint=False,
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -43,6 +43,7 @@ from kehu.customers.services import (
     completeness_of_values,
     refresh_search_keys,
 )
+from kehu.imports.lane import KeyLane
 from kehu.imports.rows import Context
 
 TagLink = Customer.tags.through
@@ -67,6 +68,7 @@ DIRECT_FIELDS = (
     "acquired_on",
     "notes",
 )
+_DIRECT = frozenset(DIRECT_FIELDS)
 KEY_FIELDS = {"name", "name_en", "phone", "email"}
 LOADED = sorted(
     {"id", "is_archived", "owner_id", "team_id", "attributes", "aliases", *DIRECT_FIELDS}
@@ -279,6 +281,10 @@ class CustomerWriter:
         # Asked once per row on the hot path; the connection proxy makes it costly.
         self.pg = connection.vendor == "postgresql"
         self._stats = _TableStats(Customer._meta.db_table) if self.pg else None
+        # A KeyLane for the search keys when the run allows one (lane_wanted), started
+        # with the first batch: after the worker processes are forked, never before.
+        self.lane_wanted = False
+        self.lane: Any = None
 
     @staticmethod
     def _default(f) -> Any:
@@ -427,7 +433,7 @@ class CustomerWriter:
         """The columns in which a new row differs from the run's template (defaults,
         creator, timestamps): the file's values, source, owner, team and completeness."""
         owner = data.get("owner") or self.ctx.user
-        values = {name: data[name] for name in DIRECT_FIELDS if name in data}
+        values = {name: value for name, value in data.items() if name in _DIRECT}
         if "company" in data:
             values["attributes"] = {"company": data["company"]}
         values["source"] = data.get("source") or Customer.Source.IMPORT.value
@@ -484,8 +490,17 @@ class CustomerWriter:
             self._text_index = {n: i for i, n in enumerate(self._copy_names)}
         parts = list(self._text_template)
         index = self._text_index
+        texts = []
         for name, value in values.items():
-            parts[index[name]] = copy_text(value)
+            if type(value) is str:
+                parts[index[name]] = value
+                texts.append(value)
+            else:
+                parts[index[name]] = copy_text(value)
+        # One search over all the row's text finds the rare value that needs escaping.
+        if _NEEDS_ESCAPE.search("".join(texts)):
+            for name, value in values.items():
+                parts[index[name]] = copy_text(value)
         return "\t".join(parts)
 
     def _create(self, new: list[tuple[int, dict[str, Any]]]) -> None:
@@ -493,7 +508,9 @@ class CustomerWriter:
             return
         user = self.ctx.user
         now = self.ctx.now
-        prepared = [data.pop("_pre", None) or self.prepare(data) for _row, data in new]
+        # A worker's row keeps what it prepared: a batch the database refuses is written
+        # again row by row, and a slim row has nothing else to prepare from.
+        prepared = [data.get("_pre") or self.prepare(data) for _row, data in new]
         ids = self._insert_customers(prepared)
         tag_ids = self._tags({t for _r, d in new for t in d.get("tags", ())})
         links = [
@@ -502,13 +519,15 @@ class CustomerWriter:
             for t in d.get("tags", ())
         ]
         if self.pg:
-            _copy_text(
-                SearchKey._meta.db_table,
-                ["customer_id", "key"],
-                "".join(
-                    _key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys
-                ),
+            keys = "".join(
+                _key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys
             )
+            if self.lane is None and self.lane_wanted:
+                self.lane = KeyLane()
+            if self.lane is not None and self.lane.free:
+                self.lane.copy(keys)  # written alongside; see kehu.imports.lane
+            else:
+                _copy_text(SearchKey._meta.db_table, ["customer_id", "key"], keys)
             # The same started_at, ended_at, changed_by and reason on every row.
             tail = f"\t{copy_text(now)}\t\\N\t{user.pk}\timport\n"
             _copy_text(

@@ -6,13 +6,15 @@ writes and commits, in file order. Workers only read the database (owner usernam
 they are used only when the job's own rows are committed — never inside an outer
 transaction (tests, web requests), where they could not see uncommitted data.
 
-Back-pressure: at most ``ahead`` chunks are in flight — a little more than one batch, so
-the workers keep going while the parent waits on the database — and memory stays flat
-whatever the size of the file.
+Back-pressure: at most ``ahead`` chunks are in flight — about three batches, so the
+workers keep going through the parent's longest wait on the database (a batch's COPY and
+commit) instead of idling once one batch is ready — and memory stays flat whatever the
+size of the file.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -66,7 +68,7 @@ def prepared_rows(
     ctx: Any,
     writer: Any,
     workers: int,
-    ahead: int = 12,
+    ahead: int = 16,
 ) -> Iterator[tuple[int, list[str], Any, Any]]:
     """(row number, cells, cleaned data or raw cells, problems or None), in file order."""
     _STATE.update(cols=cols, clean=CLEANERS[kind], ctx=ctx, writer=writer)
@@ -79,7 +81,19 @@ def prepared_rows(
     writer.reclean = reclean
     # The children must not share the parent's connection: each opens its own.
     connections.close_all()
-    source = iter(rows)
+    # Everything loaded so far (pinyin and phrase dictionaries, Django) lives as long as
+    # the process: frozen, the collector stops walking it in every process, and the
+    # children don't copy the pages it would have touched.
+    gc.freeze()
+    try:
+        yield from _pool_rows(iter(rows), workers, ahead)
+    finally:
+        gc.unfreeze()
+
+
+def _pool_rows(
+    source: Iterator[tuple[int, list[str]]], workers: int, ahead: int
+) -> Iterator[tuple[int, list[str], Any, Any]]:
     pending: deque = deque()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ DEFAULT_BATCH = 500
 Progress = Callable[[int, int], None]
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One thing to store: its rows [(row number, cells)], and the cleaned data or the
     problems per row number."""
@@ -258,6 +259,11 @@ def _write(writer, batch: list[Unit], dry_run: bool) -> Outcome:
     except DatabaseError:
         if len(batch) == 1:
             raise
+    lane = getattr(writer, "lane", None)
+    if lane is not None:
+        # The failed attempt's keys go; the rows retried one by one write theirs on the
+        # main connection, in their own savepoints.
+        lane.rollback(disable=True)
     total = Outcome()
     for index, unit in enumerate(batch):
         try:
@@ -325,9 +331,12 @@ def job_run(
         job.save()
     ctx = Context(user=by)
     size = batch_size or BATCH_SIZE.get(job.kind, DEFAULT_BATCH)
+    writer = None
     try:
         table = table_of(job)
         writer = _writer(job, ctx)
+        if job.kind == Kind.CUSTOMERS and not dry_run and parallel.usable(workers):
+            writer.lane_wanted = True
         with acting_as(by, "import"):
             _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers)
     except (DatabaseError, OSError, ValueError) as exc:
@@ -336,6 +345,9 @@ def job_run(
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "message", "finished_at"])
         raise
+    finally:
+        if getattr(writer, "lane", None) is not None:
+            writer.lane.close()
     job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
@@ -352,58 +364,82 @@ def _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers)
         skipped_rows += len(unit.rows)
         if unit.data is not None and job.kind == Kind.CUSTOMERS:
             writer.remember(unit.first, unit.data)
-    rows_done = job.total_rows or skipped_rows
-    for batch in _batches(units, size):
-        valid = [u for u in batch if u.problems is None]
-        errors: list[ImportRowError] = []
-        for unit in batch:
-            for number, cells in unit.rows:
-                if unit.problems and number in unit.problems:
-                    errors.append(
-                        ImportRowError(
-                            job=job,
-                            row_number=number,
-                            values=cells,
-                            problems=_problem_dicts(job, unit.problems[number]),
-                        )
-                    )
-        with transaction.atomic():
-            _relax_commit()
-            outcome = _write(writer, valid, dry_run) if valid else Outcome()
-            for index, problems in outcome.failures:
-                unit = valid[index]
-                for number, cells in unit.rows:
-                    errors.append(
-                        ImportRowError(
-                            job=job,
-                            row_number=number,
-                            values=cells,
-                            problems=_problem_dicts(job, problems),
-                        )
-                    )
-            ImportRowError.objects.bulk_create(errors, batch_size=1000)
-            failed_units = len(batch) - len(valid) + len(outcome.failures)
-            job.created += outcome.created
-            job.updated += outcome.updated
-            job.unchanged += outcome.unchanged
-            job.failed += failed_units
-            job.committed_units += len(batch)
-            rows_done += sum(len(u.rows) for u in batch)
-            job.total_rows = rows_done
-            job.save(
-                update_fields=[
-                    "created",
-                    "updated",
-                    "unchanged",
-                    "failed",
-                    "committed_units",
-                    "total_rows",
-                ]
-            )
+    done = {"rows": job.total_rows or skipped_rows}
+
+    def commit(batch: list[Unit]) -> None:
+        done["rows"] = _commit_batch(job, writer, batch, dry_run, done["rows"])
         if progress:
-            progress(job.committed_units, rows_done)
+            progress(job.committed_units, done["rows"])
         if after_batch:
             after_batch(job)
+
+    for batch in _batches(units, size):
+        commit(batch)
+
+
+def _commit_batch(job: ImportJob, writer: Any, batch: list[Unit], dry_run: bool, rows: int) -> int:
+    """Store one batch — its records, row errors, counts and offset — in one transaction;
+    returns the rows done so far."""
+    valid = [u for u in batch if u.problems is None]
+    errors: list[ImportRowError] = []
+    for unit in batch:
+        for number, cells in unit.rows:
+            if unit.problems and number in unit.problems:
+                errors.append(
+                    ImportRowError(
+                        job=job,
+                        row_number=number,
+                        values=cells,
+                        problems=_problem_dicts(job, unit.problems[number]),
+                    )
+                )
+    with transaction.atomic(), _lane_batch(writer):
+        _relax_commit()
+        outcome = _write(writer, valid, dry_run) if valid else Outcome()
+        for index, problems in outcome.failures:
+            unit = valid[index]
+            for number, cells in unit.rows:
+                errors.append(
+                    ImportRowError(
+                        job=job,
+                        row_number=number,
+                        values=cells,
+                        problems=_problem_dicts(job, problems),
+                    )
+                )
+        ImportRowError.objects.bulk_create(errors, batch_size=1000)
+        job.created += outcome.created
+        job.updated += outcome.updated
+        job.unchanged += outcome.unchanged
+        job.failed += len(batch) - len(valid) + len(outcome.failures)
+        job.committed_units += len(batch)
+        rows += sum(len(u.rows) for u in batch)
+        job.total_rows = rows
+        job.save(
+            update_fields=[
+                "created",
+                "updated",
+                "unchanged",
+                "failed",
+                "committed_units",
+                "total_rows",
+            ]
+        )
+    return rows
+
+
+@contextmanager
+def _lane_batch(writer: Any) -> Iterator[None]:
+    """Inside the batch's transaction: the writer's key lane, if it started one (see
+    kehu.imports.lane), commits as the block ends well and rolls back when it doesn't."""
+    try:
+        yield
+    except BaseException:
+        if getattr(writer, "lane", None) is not None:
+            writer.lane.rollback()
+        raise
+    if getattr(writer, "lane", None) is not None:
+        writer.lane.commit()
 
 
 def _relax_commit() -> None:
