@@ -69,7 +69,9 @@ def completeness_of(customer: Customer) -> int:
 
 def completeness_of_values(values: dict[str, Any]) -> int:
     """``completeness_of`` for a row held as {attname: value} (imports, before saving)."""
-    fields = COMPLETENESS_FIELDS.get(values.get("kind"), COMPLETENESS_FIELDS[Customer.Kind.PERSON])
+    fields = COMPLETENESS_FIELDS.get(
+        values.get("kind") or Customer.Kind.PERSON, COMPLETENESS_FIELDS[Customer.Kind.PERSON]
+    )
     missing = sum(1 for f in fields if values.get(f) in (None, ""))
     return round(100 * (len(fields) - missing) / len(fields))
 

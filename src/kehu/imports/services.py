@@ -346,8 +346,9 @@ def job_run(
         job.save(update_fields=["status", "message", "finished_at"])
         raise
     finally:
-        if getattr(writer, "lane", None) is not None:
-            writer.lane.close()
+        lane = getattr(writer, "lane", None)
+        if lane is not None:
+            lane.close()
     job.status = ImportJob.Status.CHECKED if dry_run else ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
