@@ -67,3 +67,24 @@ def test_key_lane_rolls_back_with_a_failed_batch(committed, customers_csv, monke
     assert keys == stored & keys and len(keys) >= 12  # no orphan, every customer keyed
     for i in range(12):
         assert SearchKey.objects.filter(customer__external_id=f"L-{i}", key=f"n:通道{i}").exists()
+
+
+def test_key_lane_failure_is_a_database_error_and_leaves_nothing(committed):
+    """A COPY the database refuses on the lane surfaces as Django's DatabaseError (the
+    import marks the job failed), takes nothing with it, and the lane carries on."""
+    from django.db import DatabaseError
+
+    from kehu.imports.lane import KeyLane
+
+    customer = committed.customer
+    lane = KeyLane()
+    try:
+        lane.copy(f"{customer.pk}\tn:lost\nnot-a-number\tn:bad\n")
+        with pytest.raises(DatabaseError):
+            lane.commit()
+        lane.copy(f"{customer.pk}\tn:kept\n")
+        lane.commit()
+    finally:
+        lane.close()
+    assert not SearchKey.objects.filter(key__in=["n:lost", "n:bad"]).exists()
+    assert SearchKey.objects.filter(customer=customer, key="n:kept").exists()

@@ -60,12 +60,15 @@ class KeyLane:
             return
         self._pending = False
         copied = self._outbox.get()
-        if copied is not None:
-            self._inbox.put(("rollback", ""))
-            self._outbox.get()
-            raise copied
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            if copied is not None:
+                raise copied
+            # A deferred check that fails must fail here, while the keys can still go.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        except BaseException:
+            self._call("rollback")
+            raise
         self._call("commit")
 
     def rollback(self, *, disable: bool = False) -> None:
@@ -106,19 +109,25 @@ class KeyLane:
                 if op == "stop":
                     return
                 try:
-                    if op == "copy":
-                        raw.execute("BEGIN")
-                        # As the main connection: a crash loses the batch and its offset
-                        # together, and resuming redoes both.
-                        raw.execute("SET LOCAL synchronous_commit TO OFF")
-                        with raw.cursor().copy(COPY_SQL) as copy:
-                            copy.write(text)
-                    elif op == "commit":
-                        raw.execute("COMMIT")
-                    else:
-                        raw.execute("ROLLBACK")
+                    self._do(conn, raw, op, text)
                     self._outbox.put(None)
                 except BaseException as exc:  # handed to the importing thread
                     self._outbox.put(exc)
         finally:
             conn.close()
+
+    @staticmethod
+    def _do(conn: Any, raw: Any, op: str, text: str) -> None:
+        # Driver errors become Django's (DatabaseError …), as on the main connection.
+        with conn.wrap_database_errors:
+            if op == "copy":
+                raw.execute("BEGIN")
+                # As the main connection: a crash loses the batch and its offset together,
+                # and resuming redoes both.
+                raw.execute("SET LOCAL synchronous_commit TO OFF")
+                with raw.cursor().copy(COPY_SQL) as copy:
+                    copy.write(text)
+            elif op == "commit":
+                raw.execute("COMMIT")
+            else:
+                raw.execute("ROLLBACK")

@@ -365,17 +365,13 @@ def _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers)
         skipped_rows += len(unit.rows)
         if unit.data is not None and job.kind == Kind.CUSTOMERS:
             writer.remember(unit.first, unit.data)
-    done = {"rows": job.total_rows or skipped_rows}
-
-    def commit(batch: list[Unit]) -> None:
-        done["rows"] = _commit_batch(job, writer, batch, dry_run, done["rows"])
+    rows_done = job.total_rows or skipped_rows
+    for batch in _batches(units, size):
+        rows_done = _commit_batch(job, writer, batch, dry_run, rows_done)
         if progress:
-            progress(job.committed_units, done["rows"])
+            progress(job.committed_units, rows_done)
         if after_batch:
             after_batch(job)
-
-    for batch in _batches(units, size):
-        commit(batch)
 
 
 def _commit_batch(job: ImportJob, writer: Any, batch: list[Unit], dry_run: bool, rows: int) -> int:
