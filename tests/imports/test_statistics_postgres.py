@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kehu.customers.models import Customer
-from kehu.imports import bulk, services
+from kehu.imports import pgcopy, services
 
 pytestmark = pytest.mark.postgres
 
@@ -32,7 +32,7 @@ def pg(db, org):
 
 
 def test_import_analyzes_the_table_as_it_grows(pg, customers_csv, monkeypatch):
-    monkeypatch.setattr(bulk._TableStats, "MIN_GROWTH", 20)
+    monkeypatch.setattr(pgcopy.TableStats, "MIN_GROWTH", 20)
     before = Customer.objects.count()
     rows = [[f"S-{i}", f"统计{i}", f"1370000{i:04d}", "", "", "", "", ""] for i in range(50)]
     job = services.job_create(user=pg.alice, kind="customers", path=customers_csv(rows))

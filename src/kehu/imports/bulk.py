@@ -21,9 +21,7 @@ A blank cell never erases a stored value.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,6 +42,15 @@ from kehu.customers.services import (
     refresh_search_keys,
 )
 from kehu.imports.lane import KeyLane
+from kehu.imports.pgcopy import (
+    NEEDS_ESCAPE,
+    TableStats,
+    copy_text,
+    copy_text_into,
+    insert_rows,
+    is_postgres,
+    key_rows,
+)
 from kehu.imports.rows import Context
 
 TagLink = Customer.tags.through
@@ -112,16 +119,6 @@ HISTORY_COLUMNS = [
     "changed_by_id",
     "reason",
 ]
-_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-# str.translate costs ~1 µs even when nothing changes; a search finds the rare value that
-# needs escaping several times faster.
-_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
-
-
-def _key_rows(pk: int, keys: str) -> str:
-    """COPY rows (customer id, key) from the newline-joined keys of one customer."""
-    prefix = f"{pk}\t"
-    return prefix + keys.replace("\n", "\n" + prefix) + "\n"
 
 
 class Prepared(NamedTuple):
@@ -135,57 +132,10 @@ class Prepared(NamedTuple):
     name: str
 
 
-def copy_text(value: Any) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if type(value) is str:  # most values: the one check worth doing first
-        return value.translate(_ESCAPE) if _NEEDS_ESCAPE.search(value) else value
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, dt.date):
-        value = value.isoformat()
-    return str(value).translate(_ESCAPE)
-
-
-def _copy_text(table: str, columns: list[str], text: str) -> None:
-    if not text:
-        return
-    with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
-        with cursor.cursor.copy(sql) as copy:
-            copy.write(text)
-
-
-def _pg() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if _pg():
-        _copy(model._meta.db_table, [model._meta.get_field(c).column for c in columns], rows)
-    else:
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, r, strict=True))) for r in rows], batch_size=2000
-        )
-
-
 def _stored_rows(keys: dict[str, set[str]]) -> Iterable[dict[str, Any]]:
     """Live customers having any of the keys. On PostgreSQL each key list is one array
     parameter: an IN list of 10,000 values costs more to build than to run."""
-    if _pg():
+    if is_postgres():
         clauses, params = [], []
         for column in ("external_id", "phone", "email"):
             if keys.get(column):
@@ -233,37 +183,6 @@ def _refusal(candidates: list[dict[str, Any]], visible: set[int]) -> str:
     return ""
 
 
-class _TableStats:
-    """Keeps the planner's row count for a table that an import is filling close to the
-    truth. Autovacuum analyzes a table only after it has been written for a while; until
-    then a table that was empty when the import began looks empty to the planner, which
-    then answers each batch's look-up by scanning every row it has stored so far —
-    quadratic in the size of the file (measured: 0.4 s a look-up at 1M rows). So: ANALYZE
-    whenever the import has grown the table by as much again as it held at the last count
-    (10, 20, 40 … thousand rows: a handful of samples of 30,000 rows each)."""
-
-    MIN_GROWTH = 10_000
-
-    def __init__(self, table: str):
-        self.table = table
-        self.counted: float | None = None
-        self.grown = 0
-
-    def added(self, rows: int) -> None:
-        if self.counted is None:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self.table]
-                )
-                self.counted = max(float(cursor.fetchone()[0]), 0.0)
-        self.grown += rows
-        if self.grown >= max(self.MIN_GROWTH, self.counted):
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(self.table)}")
-            self.counted += self.grown
-            self.grown = 0
-
-
 class CustomerWriter:
     """Writes batches of cleaned customer rows; lives for one import run."""
 
@@ -280,7 +199,7 @@ class CustomerWriter:
         self._text_index: dict[str, int] = {}
         # Asked once per row on the hot path; the connection proxy makes it costly.
         self.pg = connection.vendor == "postgresql"
-        self._stats = _TableStats(Customer._meta.db_table) if self.pg else None
+        self._stats = TableStats(Customer._meta.db_table) if self.pg else None
         # A KeyLane for the search keys when the run allows one (lane_wanted), started
         # with the first batch: after the worker processes are forked, never before.
         self.lane_wanted = False
@@ -498,7 +417,7 @@ class CustomerWriter:
             else:
                 parts[index[name]] = copy_text(value)
         # One search over all the row's text finds the rare value that needs escaping.
-        if _NEEDS_ESCAPE.search("".join(texts)):
+        if NEEDS_ESCAPE.search("".join(texts)):
             for name, value in values.items():
                 parts[index[name]] = copy_text(value)
         return "\t".join(parts)
@@ -520,17 +439,17 @@ class CustomerWriter:
         ]
         if self.pg:
             keys = "".join(
-                _key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys
+                key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys
             )
             if self.lane is None and self.lane_wanted:
                 self.lane = KeyLane()
             if self.lane is not None and self.lane.free:
                 self.lane.copy(keys)  # written alongside; see kehu.imports.lane
             else:
-                _copy_text(SearchKey._meta.db_table, ["customer_id", "key"], keys)
+                copy_text_into(SearchKey._meta.db_table, ["customer_id", "key"], keys)
             # The same started_at, ended_at, changed_by and reason on every row.
             tail = f"\t{copy_text(now)}\t\\N\t{user.pk}\timport\n"
-            _copy_text(
+            copy_text_into(
                 OwnerHistory._meta.db_table,
                 HISTORY_COLUMNS,
                 "".join(
@@ -539,12 +458,12 @@ class CustomerWriter:
                 ),
             )
         else:
-            _insert(
+            insert_rows(
                 SearchKey,
                 ["customer_id", "key"],
                 [(pk, k) for pk, p in zip(ids, prepared, strict=True) for k in p.keys],
             )
-            _insert(
+            insert_rows(
                 OwnerHistory,
                 HISTORY_COLUMNS,
                 [
@@ -552,7 +471,7 @@ class CustomerWriter:
                     for pk, p in zip(ids, prepared, strict=True)
                 ],
             )
-        _insert(TagLink, ["customer_id", "tag_id"], links)
+        insert_rows(TagLink, ["customer_id", "tag_id"], links)
         actor, source = current_actor()
         AuditEvent.objects.create(
             user=actor,
@@ -584,7 +503,7 @@ class CustomerWriter:
         column_of = {f.name: str(f.column) for f in fields}
         column_of.update({f.attname: str(f.column) for f in fields})
         columns = ["id"] + [column_of[n] for n in self._copy_names]
-        _copy_text(
+        copy_text_into(
             Customer._meta.db_table,
             columns,
             "".join(f"{pk}\t{p.row}\n" for pk, p in zip(ids, prepared, strict=True)),
@@ -638,12 +557,12 @@ class CustomerWriter:
             sorted(fields_used | {"updated_at"}),
             batch_size=1000,
         )
-        _insert(TagLink, ["customer_id", "tag_id"], links)
+        insert_rows(TagLink, ["customer_id", "tag_id"], links)
         if closing:
             OwnerHistory.objects.filter(customer_id__in=closing, ended_at__isnull=True).update(
                 ended_at=now
             )
-            _insert(OwnerHistory, HISTORY_COLUMNS, history)
+            insert_rows(OwnerHistory, HISTORY_COLUMNS, history)
         # Changed names or contact points are rare on re-import: the per-customer refresh
         # also keeps the keys of extra contact points right.
         for customer in Customer.objects.filter(pk__in=rekey):
