@@ -203,7 +203,7 @@ class CustomerWriter:
         # A KeyLane for the search keys when the run allows one (lane_wanted), started
         # with the first batch: after the worker processes are forked, never before.
         self.lane_wanted = False
-        self.lane: Any = None
+        self.lane: KeyLane | None = None
 
     @staticmethod
     def _default(f) -> Any:

@@ -49,7 +49,8 @@ class KeyLane:
     # --- called from the importing thread --------------------------------------------
     def copy(self, text: str) -> None:
         """Start writing ``text`` (COPY rows); returns at once."""
-        assert self.free
+        if not self.free:
+            raise RuntimeError("the key lane is busy or off for this batch")
         self._pending = True
         self._inbox.put(("copy", text))
 

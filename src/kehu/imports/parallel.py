@@ -85,7 +85,7 @@ def prepared_rows(
     # the process: frozen, the collector stops walking it in every process, and the
     # children don't copy the pages it would have touched. And no collection at all while
     # rows stream through: they form no cycles, and each batch of them held alive made
-    # the collector walk it again and again (a fifth of the parent's time).
+    # the collector walk it again and again (49 → 30 s of the parent's CPU per million rows).
     gc.freeze()
     collecting = gc.isenabled()
     gc.disable()

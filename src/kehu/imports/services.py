@@ -6,7 +6,9 @@ number — validates each in Python, and hands batches of valid units to the kin
 One transaction per batch stores the batch's records, its row errors, the counts and the
 new offset together, so a process killed mid-run leaves the job exactly at a batch
 boundary: ``resume`` skips the committed units and carries on; re-running from the start
-is also safe because every writer is idempotent.
+is also safe because every writer is idempotent. (A big customer import on PostgreSQL
+writes a batch's search keys on a second connection that commits with the batch; see
+kehu.imports.lane.)
 """
 
 from __future__ import annotations
