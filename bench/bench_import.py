@@ -148,9 +148,10 @@ SETUP_USER = """
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-from kehu.core.models import Profile
+from kehu.core.models import Profile, Team
+# In a team, as a real importer usually is: every imported customer then carries its team.
 user = get_user_model().objects.create_user("bench")
-Profile.objects.create(user=user, role="admin")
+Profile.objects.create(user=user, role="admin", team=Team.objects.create(name="Bench"))
 """
 
 

@@ -1,6 +1,7 @@
-"""Who created a customer and who owned or reassigned it are log columns without a database
-constraint (an import writes millions of them): deleting a user or a team must still clear
-them, as it would with the constraint, and keep the customer and its history."""
+"""Who created a customer and who owned or reassigned it are log columns, and a customer's
+team is a copy of its owner's: none has a database constraint (an import writes millions of
+them). Deleting a user or a team must still clear them, as it would with the constraint,
+and keep the customer and its history."""
 
 from __future__ import annotations
 
@@ -30,13 +31,18 @@ def test_deleting_users_clears_them_from_customer_and_history(org):
     assert not OwnerHistory.objects.filter(changed_by_id__in=[alice_id, mia_id]).exists()
 
 
-def test_deleting_a_team_clears_it_from_history(org):
+def test_deleting_a_team_clears_it_from_customers_and_history(org):
     c = org.customer
     assert OwnerHistory.objects.filter(customer=c, team=org.north).exists()
     services.customer_reassign(customer=c, owner=org.charlie, by=org.root)
+    kept = services.customer_create(by=org.bob, owner=org.bob, name="李娜")
+    assert kept.team == org.north
     north_id = org.north.pk
 
     org.north.delete()
+
+    assert Customer.objects.get(pk=kept.pk).team_id is None
+    assert Customer.objects.get(pk=c.pk).team == org.south
 
     assert not OwnerHistory.objects.filter(team_id=north_id).exists()
     assert OwnerHistory.objects.filter(customer=c, team_id=None).count() == 1

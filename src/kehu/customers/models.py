@@ -168,6 +168,11 @@ class Customer(Audited, TimeStamped):
         on_delete=models.SET_NULL,
         related_name="customers",
         db_index=False,  # the (team, is_archived, id) index serves look-ups by team
+        # A copy of the owner's team (services and imports take it from the owner's
+        # profile, whose column is constrained), kept here for fast visibility filters;
+        # Django's collector clears it when a team is deleted. The database's check cost
+        # every new customer a query and a lock on the team row (see OwnerHistory).
+        db_constraint=False,
     )
     region = models.ForeignKey(
         Region,
