@@ -430,23 +430,12 @@ class CustomerWriter:
         # A worker's row keeps what it prepared: a batch the database refuses is written
         # again row by row, and a slim row has nothing else to prepare from.
         prepared = [data.get("_pre") or self.prepare(data) for _row, data in new]
-        ids = self._insert_customers(prepared)
-        tag_ids = self._tags({t for _r, d in new for t in d.get("tags", ())})
-        links = [
-            (pk, tag_ids[t])
-            for pk, (_r, d) in zip(ids, new, strict=True)
-            for t in d.get("tags", ())
-        ]
         if self.pg:
-            keys = "".join(
-                key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys
-            )
-            if self.lane is None and self.lane_wanted:
-                self.lane = KeyLane()
-            if self.lane is not None and self.lane.free:
-                self.lane.copy(keys)  # written alongside; see kehu.imports.lane
-            else:
-                copy_text_into(SearchKey._meta.db_table, ["customer_id", "key"], keys)
+            ids = self._next_ids(len(prepared))
+            # Keys first: on the lane their COPY then runs alongside the customers' instead
+            # of after it (the keys have no constraint that needs the customer rows).
+            self._copy_keys(ids, prepared)
+            self._copy_customers(ids, prepared)
             # The same started_at, ended_at, changed_by and reason on every row.
             tail = f"\t{copy_text(now)}\t\\N\t{user.pk}\timport\n"
             copy_text_into(
@@ -458,6 +447,10 @@ class CustomerWriter:
                 ),
             )
         else:
+            objs = Customer.objects.bulk_create(
+                [Customer(**p.row) for p in prepared], batch_size=1000
+            )
+            ids = [o.pk for o in objs]
             insert_rows(
                 SearchKey,
                 ["customer_id", "key"],
@@ -471,6 +464,12 @@ class CustomerWriter:
                     for pk, p in zip(ids, prepared, strict=True)
                 ],
             )
+        tag_ids = self._tags({t for _r, d in new for t in d.get("tags", ())})
+        links = [
+            (pk, tag_ids[t])
+            for pk, (_r, d) in zip(ids, new, strict=True)
+            for t in d.get("tags", ())
+        ]
         insert_rows(TagLink, ["customer_id", "tag_id"], links)
         actor, source = current_actor()
         AuditEvent.objects.create(
@@ -484,20 +483,27 @@ class CustomerWriter:
             changes={"created": len(new), "ids": [ids[0], ids[-1]], "job": self.job_id},
         )
 
-    def _insert_customers(self, prepared: list[Prepared]) -> list[int]:
-        if not self.pg:
-            objs = Customer.objects.bulk_create(
-                [Customer(**p.row) for p in prepared], batch_size=1000
-            )
-            return [o.pk for o in objs]
+    @staticmethod
+    def _next_ids(n: int) -> list[int]:
         # Ids come from the table's own sequence first, so the rows that reference the new
         # customers can be written with COPY too.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Customer._meta.db_table, len(prepared)],
+                [Customer._meta.db_table, n],
             )
-            ids = [r[0] for r in cursor.fetchall()]
+            return [r[0] for r in cursor.fetchall()]
+
+    def _copy_keys(self, ids: list[int], prepared: list[Prepared]) -> None:
+        keys = "".join(key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys)
+        if self.lane is None and self.lane_wanted:
+            self.lane = KeyLane()
+        if self.lane is not None and self.lane.free:
+            self.lane.copy(keys)  # written alongside; see kehu.imports.lane
+        else:
+            copy_text_into(SearchKey._meta.db_table, ["customer_id", "key"], keys)
+
+    def _copy_customers(self, ids: list[int], prepared: list[Prepared]) -> None:
         fields = Customer._meta.concrete_fields
         # The copy names are attnames ("owner_id") as well as names.
         column_of = {f.name: str(f.column) for f in fields}
@@ -508,7 +514,6 @@ class CustomerWriter:
             columns,
             "".join(f"{pk}\t{p.row}\n" for pk, p in zip(ids, prepared, strict=True)),
         )
-        return ids
 
     def _update(self, changes: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         if not changes:
