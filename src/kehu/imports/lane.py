@@ -25,8 +25,9 @@ from typing import Any
 from django.db import connection, connections
 
 from kehu.customers.models import SearchKey
+from kehu.imports.pgcopy import copy_sql
 
-COPY_SQL = f"COPY {SearchKey._meta.db_table} (customer_id, key) FROM STDIN"  # noqa: S608
+COPY_SQL = copy_sql(SearchKey._meta.db_table, ["customer_id", "key"])
 
 
 class KeyLane:

@@ -38,13 +38,15 @@ def copy_text(value: Any) -> str:
     return str(value).translate(_ESCAPE)
 
 
+def copy_sql(table: str, columns: list[str]) -> str:
+    return f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
+
+
 def copy_text_into(table: str, columns: list[str], text: str) -> None:
     if not text:
         return
-    with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
-        with cursor.cursor.copy(sql) as copy:
-            copy.write(text)
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql(table, columns)) as copy:
+        copy.write(text)
 
 
 def is_postgres() -> bool:
@@ -52,11 +54,9 @@ def is_postgres() -> bool:
 
 
 def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    with connection.cursor() as cursor:
-        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608 (our own names)
-        with cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql(table, columns)) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def insert_rows(model, columns: list[str], rows: list[tuple]) -> None:

@@ -380,32 +380,27 @@ def _commit_batch(job: ImportJob, writer: Any, batch: list[Unit], dry_run: bool,
     """Store one batch — its records, row errors, counts and offset — in one transaction;
     returns the rows done so far."""
     valid = [u for u in batch if u.problems is None]
-    errors: list[ImportRowError] = []
-    for unit in batch:
-        for number, cells in unit.rows:
-            if unit.problems and number in unit.problems:
-                errors.append(
-                    ImportRowError(
-                        job=job,
-                        row_number=number,
-                        values=cells,
-                        problems=_problem_dicts(job, unit.problems[number]),
-                    )
-                )
+
+    def error(number: int, cells: list[str], problems: list[tuple[str, str]]) -> ImportRowError:
+        return ImportRowError(
+            job=job, row_number=number, values=cells, problems=_problem_dicts(job, problems)
+        )
+
+    errors = [
+        error(number, cells, unit.problems[number])
+        for unit in batch
+        if unit.problems
+        for number, cells in unit.rows
+        if number in unit.problems
+    ]
     with transaction.atomic(), _lane_batch(writer):
         _relax_commit()
         outcome = _write(writer, valid, dry_run) if valid else Outcome()
-        for index, problems in outcome.failures:
-            unit = valid[index]
-            for number, cells in unit.rows:
-                errors.append(
-                    ImportRowError(
-                        job=job,
-                        row_number=number,
-                        values=cells,
-                        problems=_problem_dicts(job, problems),
-                    )
-                )
+        errors.extend(
+            error(number, cells, problems)
+            for index, problems in outcome.failures
+            for number, cells in valid[index].rows
+        )
         ImportRowError.objects.bulk_create(errors, batch_size=1000)
         job.created += outcome.created
         job.updated += outcome.updated
