@@ -45,7 +45,9 @@ def test_docs_page_loads_nothing_from_other_hosts():
     assert "swagger-ui-bundle.js" in html and "swagger-ui.css" in html
     external = re.findall(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", html)
     assert external == []
-    assert "cdn" not in html.lower()
+    # Not a bare "cdn" substring: the page's random CSRF token may contain it.
+    for host in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com"):
+        assert host not in html
     assert '"validatorUrl": null' in html
 
 
