@@ -70,10 +70,9 @@ def setup_django(url: str) -> None:
 def ensure_demo(customers: int, seed: int) -> dict:
     """The demo at this size: built now (rate measured) or found from an earlier build (its
     audit event holds the rate it had)."""
-    from kehu.core.demo import Options, build
-    from kehu.core.demo.builder import AUDIT_MODEL
     from kehu.core.models import AuditEvent
     from kehu.customers.models import Customer
+    from kehu.demo.builder import AUDIT_MODEL, Options, build
 
     event = (
         AuditEvent.objects.filter(model=AUDIT_MODEL, action="import", source="demo")
@@ -146,8 +145,8 @@ PHONE_FORMATS = (
 
 def make_queries(rng: np.random.Generator, user, n: int) -> list[tuple[str, str]]:
     """(kind, query) pairs drawn from customers ``user`` can see, so each should find one."""
-    from kehu.core.demo.names import SURNAME_HAN, SURNAME_PINYIN, pinyin_of, traditional
     from kehu.core.permissions import visible_customers
+    from kehu.demo.names import SURNAME_HAN, SURNAME_PINYIN, pinyin_of, traditional
 
     pool = list(
         visible_customers(user)

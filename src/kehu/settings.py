@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kehu.quality",
     "kehu.imports",
     "kehu.api",
+    "kehu.demo",
 ]
 
 MIDDLEWARE = [

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from opencc import OpenCC
 
-from kehu.core.demo.common import words
 from kehu.core.text import pinyin_forms
+from kehu.demo.common import words
 
 # The 100 most common surnames, most frequent first, with the reading used as a surname
 # (pypinyin reads 曾 as "ceng" out of context; a person called 曾 spells it "Zeng").

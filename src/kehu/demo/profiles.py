@@ -14,16 +14,16 @@ from typing import Any
 
 import numpy as np
 
-from kehu.core.demo import names as N
-from kehu.core.demo import personas as P
-from kehu.core.demo.common import Clock, Table, scramble
-from kehu.core.demo.customers import Plan
-from kehu.core.demo.org import Org
-from kehu.core.demo.places import CITIES, street, typo_street
 from kehu.core.text import phone_e164
 from kehu.customers.models import Address, ContactPoint, Customer, SearchKey
 from kehu.customers.search import customer_keys
 from kehu.customers.services import COMPLETENESS_FIELDS, completeness_of
+from kehu.demo import names as N
+from kehu.demo import personas as P
+from kehu.demo.common import Clock, Table, scramble
+from kehu.demo.customers import Plan
+from kehu.demo.org import Org
+from kehu.demo.places import CITIES, street, typo_street
 
 MOBILE_PREFIXES = np.array([130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153,
                             155, 156, 157, 158, 159, 180, 181, 182, 183, 185, 186, 187, 188,

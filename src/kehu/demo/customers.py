@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kehu.core.demo import personas as P
-from kehu.core.demo.common import Clock
-from kehu.core.demo.org import Org
-from kehu.core.demo.places import CITY_P_BY_REGION, REGION_WEIGHTS
+from kehu.demo import personas as P
+from kehu.demo.common import Clock
+from kehu.demo.org import Org
+from kehu.demo.places import CITY_P_BY_REGION, REGION_WEIGHTS
 
 PERSON_SOURCES = ("walk_in", "referral", "web", "phone", "event", "partner", "campaign", "press")
 PERSON_SOURCE_P = np.array([0.25, 0.12, 0.2, 0.08, 0.06, 0.08, 0.14, 0.07])

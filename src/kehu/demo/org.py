@@ -11,10 +11,10 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from kehu.core.demo.common import words
-from kehu.core.demo.places import REGIONS
 from kehu.core.models import Partner, Profile, Region, Role, Team
 from kehu.customers.models import Channel, Tag
+from kehu.demo.common import words
+from kehu.demo.places import REGIONS
 from kehu.sales.models import Campaign, Product
 
 # Published in the README and printed by the command: the demo is for trying Kehu out.

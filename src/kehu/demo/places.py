@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kehu.core.demo.common import words
+from kehu.demo.common import words
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,6 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from kehu.core import audit
-from kehu.core.demo.commerce import build_commerce
-from kehu.core.demo.common import Clock
-from kehu.core.demo.customers import plan_batch
-from kehu.core.demo.links import build_links
-from kehu.core.demo.org import ensure_org
-from kehu.core.demo.profiles import build_profiles
-from kehu.core.demo.service import build_service
-from kehu.core.demo.writer import Writer
 from kehu.customers.models import (
     Address,
     ContactPoint,
@@ -32,11 +24,21 @@ from kehu.customers.models import (
     Relation,
     SearchKey,
 )
+from kehu.demo.commerce import build_commerce
+from kehu.demo.common import Clock
+from kehu.demo.customers import plan_batch
+from kehu.demo.links import build_links
+from kehu.demo.org import ensure_org
+from kehu.demo.profiles import build_profiles
+from kehu.demo.service import build_service
+from kehu.demo.writer import Writer
 from kehu.retention.models import Task
 from kehu.sales.models import Invoice, Order, OrderLine, Payment
 from kehu.service.models import Ticket
 
 BATCH = 50_000
+# The label of the build's audit event. It keeps the name it had when the demo lived in
+# core, so databases built then are still recognised (the web benchmark reuses them).
 AUDIT_MODEL = "core.demo"
 # Every table a batch writes (the reference data — users, products, … — goes through the ORM).
 TABLES = (Customer, SearchKey, Customer.tags.through, ContactPoint, Address, OwnerHistory,

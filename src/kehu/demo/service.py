@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kehu.core.demo.commerce import Alloc, Commerce
-from kehu.core.demo.common import Clock, Table, weighted_index, words
-from kehu.core.demo.customers import Plan, owner_on
-from kehu.core.demo.org import Org
 from kehu.customers.models import Interaction
+from kehu.demo.commerce import Alloc, Commerce
+from kehu.demo.common import Clock, Table, weighted_index, words
+from kehu.demo.customers import Plan, owner_on
+from kehu.demo.org import Org
 from kehu.retention.models import Task
 from kehu.service.models import Ticket
 

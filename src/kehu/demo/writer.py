@@ -25,7 +25,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
-from kehu.core.demo.common import Table
+from kehu.demo.common import Table
 
 INT_TYPES = {
     "AutoField",

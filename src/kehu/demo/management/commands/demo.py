@@ -1,4 +1,4 @@
-"""``kehu demo``: build the demo data set (see kehu.core.demo) and print the demo logins."""
+"""``kehu demo``: build the demo data set (see kehu.demo) and print the demo logins."""
 
 from __future__ import annotations
 
@@ -17,11 +17,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from kehu.core.demo import Options, build, demo_present
-from kehu.core.demo.builder import BATCH
-from kehu.core.demo.org import DEMO_PASSWORD, existing_logins
-from kehu.core.demo.personas import describe
 from kehu.customers.models import Customer
+from kehu.demo.builder import BATCH, Options, build, demo_present
+from kehu.demo.org import DEMO_PASSWORD, existing_logins
+from kehu.demo.personas import describe
 
 
 def _date(text: str) -> dt.date:

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import models
 
-from kehu.core.demo.common import Clock, Table, numbered, weighted_index
-from kehu.core.demo.customers import Plan, owner_on
-from kehu.core.demo.org import Org
+from kehu.demo.common import Clock, Table, numbered, weighted_index
+from kehu.demo.customers import Plan, owner_on
+from kehu.demo.org import Org
 from kehu.sales.models import Invoice, Order, OrderLine, Payment
 
 Alloc = Callable[[type[models.Model], int], np.ndarray]

@@ -16,9 +16,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F, Q, Sum
 
-from kehu.core.demo import personas
-from kehu.core.demo.names import SURNAME_PINYIN, pinyin_of
-from kehu.core.demo.org import DEMO_PASSWORD
 from kehu.core.models import AuditEvent, Profile, Role
 from kehu.core.permissions import visible_customers
 from kehu.core.text import phone_e164, pinyin_forms
@@ -32,6 +29,9 @@ from kehu.customers.models import (
 )
 from kehu.customers.selectors import search_customer_ids
 from kehu.customers.services import completeness_of
+from kehu.demo import personas
+from kehu.demo.names import SURNAME_PINYIN, pinyin_of
+from kehu.demo.org import DEMO_PASSWORD
 from kehu.sales.models import Invoice, Order, OrderLine
 from kehu.service.models import Ticket
 

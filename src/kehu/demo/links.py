@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kehu.core.demo.commerce import Alloc
-from kehu.core.demo.common import Clock, Table
-from kehu.core.demo.customers import Plan
-from kehu.core.demo.names import CONTACT_ROLES
-from kehu.core.demo.org import Org
 from kehu.customers.models import CustomerShare, OwnerHistory, Relation
+from kehu.demo.commerce import Alloc
+from kehu.demo.common import Clock, Table
+from kehu.demo.customers import Plan
+from kehu.demo.names import CONTACT_ROLES
+from kehu.demo.org import Org
 
 REASSIGN_REASONS = ("销售离职交接", "区域调整", "大客户升级，由资深销售跟进", "工作量平衡")
 KNOWS_SHARE = 0.01
