@@ -14,6 +14,9 @@ from django.contrib.auth import get_user_model
 from kehu.core.models import Partner, Profile, Role, Team
 from kehu.customers import services
 
+# The paper marker; in CI a skipped paper test fails (see tests/data/require.py).
+pytest_plugins = ["tests.data.require"]
+
 
 def pytest_configure(config):
     from django.conf import settings

@@ -8,22 +8,12 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def shared_dir() -> Path:
-    env = os.environ.get("KEHU_SHARED_DIR")
-    # shared/ sits beside the repository checkout.
-    return Path(env) if env else (REPO / ".." / "shared").resolve()
-
-
-CDNOW = shared_dir() / "data" / "cdnow" / "CDNOW_sample.txt"
+from tests.data import CDNOW
 
 
 @pytest.fixture(scope="session")
 def cdnow_path() -> Path:
-    if not CDNOW.exists():
-        pytest.skip(f"CDNOW sample not found at {CDNOW} (set KEHU_SHARED_DIR)")
+    """The CDNOW sample, carried in tests/data: no skip path, a missing file fails."""
     return CDNOW
 
 

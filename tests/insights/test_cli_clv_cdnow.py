@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-# shared/ sits beside the repository checkout (or where KEHU_SHARED_DIR says).
-SHARED = Path(os.environ.get("KEHU_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared")
-CDNOW = SHARED / "data" / "cdnow" / "CDNOW_sample.txt"
+from tests.data import CDNOW
 
 
-@pytest.mark.skipif(not CDNOW.exists(), reason="CDNOW sample not present")
+@pytest.mark.paper
 def test_clv_on_cdnow_prints_published_parameters():
     out = io.StringIO()
     call_command(
