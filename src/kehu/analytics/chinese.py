@@ -1,8 +1,9 @@
 """Traditional -> simplified Chinese with exactly OpenCC ``t2s``'s output, fast.
 
-OpenCC's pure-Python converter costs ~6 µs for a three-character name, so :func:`t2s`
-first checks whether the string contains any character a t2s dictionary entry actually
-changes; if not, conversion is the identity and is skipped (~0.2 µs). Shared by the
+OpenCC's pure-Python converter is slow for the millions of names an import or a duplicate
+run converts, so :func:`t2s` first checks whether the string contains any character a t2s
+dictionary entry actually changes; if not, conversion is the identity and is skipped, at a
+small fraction of the cost (figures: bench/README.md). Shared by the
 duplicate matcher and the Django side's search keys; imports nothing heavier than OpenCC.
 """
 

@@ -55,8 +55,9 @@ def _syllables(simple: str) -> list[str]:
     """``lazy_pinyin(simple, errors="ignore")`` without its empty syllables. pypinyin
     segments the text into the phrases of its dictionary and reads the rest character by
     character; a short all-Han string (a name) holding no dictionary phrase is therefore
-    read character by character, which a per-character cache answers ~100× faster than
-    segmenting (tests compare both paths on thousands of names)."""
+    read character by character, which a per-character cache answers many times faster
+    than segmenting (tests compare both paths on thousands of names; figures in
+    bench/README.md)."""
     n = len(simple)
     if n <= _SHORT and RE_HANS.match(simple):
         words = [simple[i:j] for i, j in _SPANS[n]]
@@ -129,7 +130,8 @@ CN_DECIDING_DIGITS = 5
 @lru_cache(maxsize=1 << 14)
 def _cn_mobile_prefix_valid(prefix: str) -> bool:
     # Asking phonenumbers once per prefix gives its answer for every number with it, at
-    # a fraction of the cost of parsing each one (35 µs).
+    # a fraction of the cost of parsing each one (phonenumbers.parse is slow: see
+    # bench/README.md).
     try:
         number = phonenumbers.parse(prefix + "0" * (11 - len(prefix)), "CN")
     except phonenumbers.NumberParseException:

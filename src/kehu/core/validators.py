@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from kehu.core.text import phone_e164
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
-# The common spelling, parsed without strptime (which costs ~5 µs a call, most of it in
-# locale look-ups); anything else, or a day that doesn't exist, takes the format loop.
+# The common spelling, parsed without strptime (slow per call, most of it in locale
+# look-ups; bench/README.md); anything else, or a day that doesn't exist, takes the format
+# loop.
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 

@@ -306,8 +306,9 @@ class SearchKey(models.Model):
     # The keys are a derived index, rebuilt from the customer (refresh_search_keys), six
     # rows per customer: no database constraint (an orphan key is harmless, search joins
     # the customer table; Django's collector still deletes the keys with their customer)
-    # and no unique (customer, key) index (the refresh writes only missing keys). Each
-    # cost a 1,000,000-row import ~20 s on this machine.
+    # and no unique (customer, key) index (the refresh writes only missing keys). Each is
+    # checked or maintained once per key, and an import writes millions of keys (what each
+    # cost: bench/README.md, "Figures behind code comments").
     customer = models.ForeignKey(
         Customer,
         on_delete=models.CASCADE,
@@ -533,12 +534,12 @@ class OwnerHistory(models.Model):
     # No database constraint on the customer: the row is written only by the services, in
     # the transaction that writes or reassigns its customer, and Django's collector deletes
     # it with the customer. The check locks the customer row it points at — a WAL record
-    # and a page write per new customer, 25 of the 30 s a 1,000,000-row import spent here.
+    # and a page write per new customer, most of the time an import spent on this table.
     # Nor on owner, team and changed_by: a log row names who, and Django's collector clears
     # those (SET_NULL) when a user or team is deleted. Each check is a query and a row lock
-    # per new customer on the connection that commits the batch; without them and without
-    # Customer.created_by's, a 1,000,000-row import took 136-157 s instead of 182-200 s
-    # here (database CPU 112-129 s instead of 153-168 s).
+    # per new customer on the connection that commits the batch, a third of the import's
+    # database work with Customer.created_by's (figures: bench/README.md, "Figures behind
+    # code comments").
     customer = models.ForeignKey(
         Customer,
         on_delete=models.CASCADE,

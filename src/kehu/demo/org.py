@@ -168,7 +168,7 @@ def ensure_org(as_of: dt.date, years: int) -> Org:
         )[0]
         for name, kind, r, city in PARTNERS
     ]
-    # One hash for every demo login: hashing is deliberately slow (~0.3 s each).
+    # One hash for every demo login: hashing is deliberately slow (PBKDF2's iterations).
     password = make_password(DEMO_PASSWORD)
     logins, by_name = [], {}
     for username, name, role, r in LOGINS:

@@ -74,8 +74,8 @@ class Writer:
     def defer_indexes(self, models_: Sequence[type[models.Model]]) -> None:
         """PostgreSQL, empty tables only: drop their secondary indexes and unique
         constraints now and build them again in ``restore_indexes``. Maintaining eight
-        indexes row by row makes COPY into ``sales_order`` ~6× slower than building them
-        once from the loaded table (measured: 18 s vs 2.8 s for 500,000 orders)."""
+        indexes row by row makes COPY into ``sales_order`` several times slower than
+        building them once from the loaded table (figures: bench/README.md)."""
         qn = connection.ops.quote_name
         with connection.cursor() as cursor:
             for model in models_:
@@ -166,7 +166,7 @@ def _arrow(field: models.Field, values: Any) -> pa.Array:
             return pa.array(values.astype("datetime64[D]"), from_pandas=True)
         return pa.array(values, type=pa.date32())
     if kind == "DateTimeField":
-        # Naive UTC: pyarrow formats zoned timestamps ~20x slower, and the COPY session runs
+        # Naive UTC: pyarrow formats zoned timestamps far slower, and the COPY session runs
         # in UTC (set in _copy), so PostgreSQL reads them as UTC.
         if isinstance(values, np.ndarray):
             return pa.array(values.astype("datetime64[s]"), from_pandas=True)
