@@ -17,6 +17,7 @@ BENCHES = {
     "dedupe": ["bench_dedupe.py"],
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],
+    "load": ["bench_load.py"],
     "web": ["bench_web.py"],
 }
 
