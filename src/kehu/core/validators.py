@@ -96,6 +96,14 @@ def clean_date(
     return value
 
 
+def clean_no_nul(value: str) -> str:
+    """Text with a NUL character is refused: PostgreSQL cannot store it and it is never
+    typed on purpose (Django's form fields refuse it the same way)."""
+    if "\x00" in value:
+        raise ValidationError(_("Null characters are not allowed."), code="null_characters")
+    return value
+
+
 def clean_birthday(value: str | dt.date | None) -> dt.date | None:
     if value is None or value == "":
         return None

@@ -254,3 +254,42 @@ def customer_share(*, customer: Customer, partner: Any, by: Any) -> CustomerShar
 def customer_unshare(*, customer: Customer, partner: Any, by: Any) -> None:
     for share in CustomerShare.objects.filter(customer=customer, partner=partner):
         share.delete()
+
+# --- bulk forms, for the importer ---------------------------------------------------------
+
+
+def owner_team_id(owner: Any, current_team_id: int | None = None) -> int | None:
+    """The team a customer belongs to once ``owner`` holds it: the owner's team, else the
+    team it had (an owner outside any team doesn't take it out of its team)."""
+    profile = getattr(owner, "profile", None) if owner is not None else None
+    return profile.team_id if profile is not None and profile.team_id else current_team_id
+
+
+@transaction.atomic
+def owner_history_start_bulk(
+    *, rows: list[tuple[int, int, int | None]], by: Any, reason: str, now: Any
+) -> None:
+    """The owner history of many customers just created or reassigned: ``rows`` are
+    (customer id, owner id, team id). Any open period of those customers ends ``now`` and
+    a new one starts, as ``customer_reassign`` does for one customer. The caller has
+    written the owner and team on the customers (and audited them) in the same
+    transaction."""
+    if not rows:
+        return
+    OwnerHistory.objects.filter(
+        customer_id__in=[customer_id for customer_id, _o, _t in rows], ended_at__isnull=True
+    ).update(ended_at=now)
+    OwnerHistory.objects.bulk_create(
+        [
+            OwnerHistory(
+                customer_id=customer_id,
+                owner_id=owner_id,
+                team_id=team_id,
+                started_at=now,
+                changed_by_id=getattr(by, "pk", None),
+                reason=reason,
+            )
+            for customer_id, owner_id, team_id in rows
+        ],
+        batch_size=1000,
+    )

@@ -39,6 +39,8 @@ from kehu.customers.search import customer_keys
 from kehu.customers.services import (
     COMPLETENESS_FIELDS,
     completeness_of_values,
+    owner_history_start_bulk,
+    owner_team_id,
     refresh_search_keys,
 )
 from kehu.imports.lane import KeyLane
@@ -171,13 +173,18 @@ def _stored_rows(keys: dict[str, set[str]]) -> Iterable[dict[str, Any]]:
 
 
 def _refusal(candidates: list[dict[str, Any]], visible: set[int]) -> str:
-    """Why a row may not update the stored customer(s) it matches; '' when it may."""
+    """Why a row may not update the stored customer(s) it matches; '' when it may. When any
+    of them is hidden from the importer the words say nothing about it — not that it
+    exists, not how many there are — so an import can't be used to learn who holds a phone."""
+    if any(c["id"] not in visible for c in candidates):
+        return _(
+            "This value can't be used in your import; ask a manager or an administrator to "
+            "import this row."
+        )
     if len(candidates) > 1:
         return _(
             "%(n)d customers in Kehu have this key; add an external id to say which one is meant."
         ) % {"n": len(candidates)}
-    if candidates[0]["id"] not in visible:
-        return _("This row matches a customer that is not visible to you.")
     if candidates[0]["is_archived"]:
         return _("This row matches an archived customer; restore it first.")
     return ""
@@ -268,9 +275,9 @@ class CustomerWriter:
         return found
 
     def _team_of(self, owner: Any) -> int | None:
+        # The services' rule, asked once per owner and run.
         if owner.pk not in self.owner_team:
-            profile = getattr(owner, "profile", None)
-            self.owner_team[owner.pk] = profile.team_id if profile else None
+            self.owner_team[owner.pk] = owner_team_id(owner)
         return self.owner_team[owner.pk]
 
     # --- the batch --------------------------------------------------------------------------
@@ -285,7 +292,7 @@ class CustomerWriter:
             else:
                 live.append((index, row_number, data))
         found = self._existing([d for _i, _r, d in live])
-        matched_ids = [rows[0]["id"] for rows in found.values() if len(rows) == 1]
+        matched_ids = [row["id"] for rows in found.values() for row in rows]
         visible = self._visible(matched_ids)
         stored_tags = self._stored_tags(matched_ids, live)
         new: list[tuple[int, dict[str, Any]]] = []
@@ -341,7 +348,7 @@ class CustomerWriter:
             if not self.ctx.may_assign_others:
                 return {}, ("owner", _("Only managers may reassign customers."))
             diff["owner_id"] = owner.pk
-            diff["team_id"] = self._team_of(owner) or current["team_id"]
+            diff["team_id"] = owner_team_id(owner, current["team_id"])
         added = sorted(set(data.get("tags", ())) - tags)
         if added:
             diff["tags"] = (sorted(tags), added)
@@ -456,13 +463,11 @@ class CustomerWriter:
                 ["customer_id", "key"],
                 [(pk, k) for pk, p in zip(ids, prepared, strict=True) for k in p.keys],
             )
-            insert_rows(
-                OwnerHistory,
-                HISTORY_COLUMNS,
-                [
-                    (pk, p.owner_id, p.team_id, now, None, user.pk, "import")
-                    for pk, p in zip(ids, prepared, strict=True)
-                ],
+            owner_history_start_bulk(
+                rows=[(pk, p.owner_id, p.team_id) for pk, p in zip(ids, prepared, strict=True)],
+                by=user,
+                reason="import",
+                now=now,
             )
         tag_ids = self._tags({t for _r, d in new for t in d.get("tags", ())})
         links = [
@@ -526,7 +531,6 @@ class CustomerWriter:
         links: list[Any] = []
         history: list[Any] = []
         rekey: list[Any] = []
-        closing: list[Any] = []
         fields_used: set[str] = set()
         for current, diff in changes:
             tags = diff.pop("tags", None)
@@ -540,18 +544,7 @@ class CustomerWriter:
             fields_used.update(diff)
             objs.append(record)
             if "owner_id" in diff:
-                closing.append(current["id"])
-                history.append(
-                    (
-                        current["id"],
-                        diff["owner_id"],
-                        diff.get("team_id"),
-                        now,
-                        None,
-                        user.pk,
-                        "import",
-                    )
-                )
+                history.append((current["id"], diff["owner_id"], diff.get("team_id")))
             if KEY_FIELDS & diff.keys():
                 rekey.append(current["id"])
             events.append(self._event(current, record, delta))
@@ -563,11 +556,7 @@ class CustomerWriter:
             batch_size=1000,
         )
         insert_rows(TagLink, ["customer_id", "tag_id"], links)
-        if closing:
-            OwnerHistory.objects.filter(customer_id__in=closing, ended_at__isnull=True).update(
-                ended_at=now
-            )
-            insert_rows(OwnerHistory, HISTORY_COLUMNS, history)
+        owner_history_start_bulk(rows=history, by=user, reason="import", now=now)
         # Changed names or contact points are rare on re-import: the per-customer refresh
         # also keeps the keys of extra contact points right.
         for customer in Customer.objects.filter(pk__in=rekey):

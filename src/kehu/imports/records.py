@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kehu.core import permissions
@@ -33,8 +33,32 @@ from kehu.customers.models import Customer, Interaction, Relation
 from kehu.imports.bulk import Outcome
 from kehu.imports.rows import Context
 from kehu.sales.models import Campaign, Invoice, Order, OrderLine, Payment, Product
+from kehu.sales.services import line_cost, payment_upsert
 
 ZERO = Decimal("0")
+
+
+# What a row is told about a record it may not use. The words are the same whether the
+# record is missing or hidden from the importer: an import must not become a way to learn
+# that a customer you cannot see holds a phone, or that an order number is someone's.
+def NO_CUSTOMER() -> str:  # noqa: N802 — a message, read like a constant
+    return _("No customer you can see has this external id, phone or e-mail.")
+
+
+def NO_INVOICE() -> str:  # noqa: N802
+    return _("No invoice you can see has this number.")
+
+
+def TAKEN_NUMBER() -> str:  # noqa: N802
+    return _("This number is already in use; choose another.")
+
+
+def TAKEN_ID() -> str:  # noqa: N802
+    return _("This external id is already in use; choose another.")
+
+
+def MIXED_LINES() -> str:  # noqa: N802
+    return _("Every line of an order with products needs a product.")
 
 
 class CustomerRefs:
@@ -80,20 +104,23 @@ class CustomerRefs:
         visible = self._visible([r["id"] for r in rows])
         result: dict[str, int | str] = {}
         for ref in refs:
-            candidates = (
-                by.get("x:" + ref)
-                or by.get("t:" + phones.get(ref, ""))
-                or by.get("e:" + emails.get(ref, ""))
-                or []
-            )
+            # Only customers the importer can see count, for the answer and for ambiguity.
+            candidates = [
+                row
+                for row in (
+                    by.get("x:" + ref)
+                    or by.get("t:" + phones.get(ref, ""))
+                    or by.get("e:" + emails.get(ref, ""))
+                    or []
+                )
+                if row["id"] in visible
+            ]
             if not candidates:
-                result[ref] = _("No customer with this external id, phone or e-mail.")
+                result[ref] = NO_CUSTOMER()
             elif len(candidates) > 1:
                 result[ref] = _("%(n)d customers match; use the external id.") % {
                     "n": len(candidates)
                 }
-            elif candidates[0]["id"] not in visible:
-                result[ref] = _("This customer is not visible to you.")
             elif candidates[0]["is_archived"]:
                 result[ref] = _("This customer is archived.")
             else:
@@ -190,28 +217,26 @@ class OrderWriter(_Writer):
                 continue
             current = existing.get(head["order_number"])
             if current is not None and current.customer_id not in visible:
-                out.failures.append(
-                    (
-                        index,
-                        [
-                            (
-                                "order_number",
-                                _("This order belongs to a customer that is not visible to you."),
-                            )
-                        ],
-                    )
-                )
+                out.failures.append((index, [("order_number", TAKEN_NUMBER())]))
                 continue
             if head["campaign"] and head["campaign"] not in campaigns:
                 out.failures.append((index, [("campaign", _("No campaign with this code."))]))
                 continue
             lines = [self._line(line, products) for line in d["lines"] if line["product"]]
+            if lines and len(lines) != len(d["lines"]):
+                # A row without a product would add nothing to an order priced by its lines.
+                out.failures.append((index, [("product", MIXED_LINES())]))
+                continue
+            # The order's totals are its lines' sums (each line checked against quantity ×
+            # unit price when it was cleaned); an order without product lines is the sum
+            # of its rows' amounts.
             if lines:
                 amount = sum((x["amount"] for x in lines), ZERO)
                 cost = sum((x["cost"] for x in lines), ZERO)
             else:
                 amount = sum((x["amount"] or ZERO for x in d["lines"]), ZERO)
                 cost = sum((x["cost"] or ZERO for x in d["lines"]), ZERO)
+            rep = head["sales_rep"]
             values = {
                 "customer_id": customer,
                 "ordered_on": head["date"],
@@ -220,7 +245,11 @@ class OrderWriter(_Writer):
                 "campaign_id": campaigns.get(head["campaign"]),
                 "amount": amount,
                 "cost": cost,
-                "sales_rep_id": head["sales_rep"].pk if head["sales_rep"] else None,
+                # A new order without a rep column is the importer's, as in order_create; a
+                # blank cell never takes the rep off a stored order.
+                "sales_rep_id": rep.pk
+                if rep
+                else (current.sales_rep_id if current is not None else self.ctx.user.pk),
             }
             if current is None:
                 order = Order.objects.create(number=head["order_number"], **values)
@@ -275,7 +304,7 @@ class OrderWriter(_Writer):
         product = products[line["product"]]
         cost = line["cost"]
         if cost is None:
-            cost = (product.unit_cost * line["quantity"]).quantize(Decimal("0.01"))
+            cost = line_cost(line["quantity"], product)
         return {
             "product_id": product.pk,
             "quantity": line["quantity"],
@@ -312,11 +341,12 @@ class InvoiceWriter(_Writer):
             for i in Invoice.objects.filter(number__in=[d["invoice_number"] for _r, d in batch])
         }
         visible = self.refs.visible_ids(i.customer_id for i in existing.values())
-        orders = dict(
-            Order.objects.filter(
+        orders = {
+            number: (pk, customer_id)
+            for number, pk, customer_id in Order.objects.filter(
                 number__in=[d["order_number"] for _r, d in batch if d["order_number"]]
-            ).values_list("number", "id")
-        )
+            ).values_list("number", "id", "customer_id")
+        }
         for index, (_row, d) in enumerate(batch):
             customer = customers[d["customer"]]
             current = existing.get(d["invoice_number"])
@@ -324,18 +354,17 @@ class InvoiceWriter(_Writer):
             if isinstance(customer, str):
                 problem = ("customer", customer)
             elif current is not None and current.customer_id not in visible:
-                problem = (
-                    "invoice_number",
-                    _("This invoice belongs to a customer that is not visible to you."),
-                )
-            elif d["order_number"] and d["order_number"] not in orders:
-                problem = ("order_number", _("No order with this number."))
+                problem = ("invoice_number", TAKEN_NUMBER())
+            elif d["order_number"] and orders.get(d["order_number"], (0, 0))[1] != customer:
+                # Only the invoice's own customer's orders; the same words when the number
+                # is unknown or another customer's.
+                problem = ("order_number", _("This customer has no order with this number."))
             if problem:
                 out.failures.append((index, [problem]))
                 continue
             values = {
                 "customer_id": customer,
-                "order_id": orders.get(d["order_number"]),
+                "order_id": orders[d["order_number"]][0] if d["order_number"] else None,
                 "issued_on": d["issued_on"],
                 "due_on": d["due_on"],
                 "amount": d["amount"],
@@ -353,8 +382,9 @@ class InvoiceWriter(_Writer):
 
 
 class PaymentWriter(_Writer):
-    """Payments against invoices; afterwards each touched invoice's paid amount is the sum of
-    its payments and its paid-on date the last payment's once it is settled."""
+    """Payments against invoices, each through ``kehu.sales.services.payment_upsert``: the
+    invoice is locked and settled by the same rule as a payment recorded in the web or the
+    API, and a payment the rule refuses (over-payment, archived customer) fails its row."""
 
     def write(self, batch: list[tuple[int, dict[str, Any]]]) -> Outcome:
         out = Outcome()
@@ -369,34 +399,12 @@ class PaymentWriter(_Writer):
                 external_id__in=[d["external_id"] for _r, d in batch if d["external_id"]]
             )
         }
-        touched: dict[int, Invoice] = {}
         for index, (_row, d) in enumerate(batch):
             invoice = invoices.get(d["invoice_number"])
-            if invoice is None:
-                out.failures.append(
-                    (index, [("invoice_number", _("No invoice with this number."))])
-                )
+            if invoice is None or invoice.customer_id not in visible:
+                # The same words whether the invoice is missing or hidden from the importer.
+                out.failures.append((index, [("invoice_number", NO_INVOICE())]))
                 continue
-            if invoice.customer_id not in visible:
-                out.failures.append(
-                    (
-                        index,
-                        [
-                            (
-                                "invoice_number",
-                                _("This invoice belongs to a customer that is not visible to you."),
-                            )
-                        ],
-                    )
-                )
-                continue
-            values = {
-                "invoice_id": invoice.pk,
-                "customer_id": invoice.customer_id,
-                "paid_on": d["date"],
-                "amount": d["amount"],
-                "method": d["method"],
-            }
             current = (
                 by_ext.get(d["external_id"])
                 if d["external_id"]
@@ -406,30 +414,41 @@ class PaymentWriter(_Writer):
                     ).first()
                 )
             )
-            if current is not None and current.invoice_id != invoice.pk:
-                touched[current.invoice_id] = current.invoice
-            if current is None:
-                Payment.objects.create(external_id=d["external_id"], **values)
+            if current is not None and current.customer_id not in self.refs.visible_ids(
+                [current.customer_id]
+            ):
+                out.failures.append((index, [("external_id", TAKEN_ID())]))
+                continue
+            try:
+                result = payment_upsert(
+                    invoice=invoice,
+                    by=self.ctx.user,
+                    amount=d["amount"],
+                    paid_on=d["date"],
+                    method=d["method"],
+                    external_id=d["external_id"],
+                    current=current,
+                )
+            except ValidationError as exc:
+                out.failures.append((index, _problems(exc, {"invoice": "invoice_number"})))
+                continue
+            if result == "created":
                 out.created += 1
-            elif _apply(current, {k: v for k, v in values.items() if v != ""}):
-                current.save()
+            elif result == "updated":
                 out.updated += 1
             else:
                 out.unchanged += 1
-                continue
-            touched[invoice.pk] = invoice
-        for invoice in touched.values():
-            settle(invoice)
         return out
 
 
-def settle(invoice: Invoice) -> None:
-    payments = Payment.objects.filter(invoice=invoice)
-    paid = payments.aggregate(s=Sum("amount"))["s"] or ZERO
-    last = payments.order_by("-paid_on").values_list("paid_on", flat=True).first()
-    settled = paid + invoice.written_off >= invoice.amount
-    if _apply(invoice, {"paid_amount": paid, "paid_on": last if settled else None}):
-        invoice.save()
+def _problems(exc: ValidationError, rename: dict[str, str]) -> list[tuple[str, str]]:
+    """A service's ValidationError as the import's [(field, reason)]."""
+    if hasattr(exc, "error_dict"):
+        return [
+            (rename.get(name, name), "; ".join(ValidationError(errors).messages))
+            for name, errors in exc.error_dict.items()
+        ]
+    return [("", "; ".join(exc.messages))]
 
 
 class InteractionWriter(_Writer):
@@ -470,17 +489,7 @@ class InteractionWriter(_Writer):
                 )
             )
             if current is not None and current.customer_id != customer:
-                out.failures.append(
-                    (
-                        index,
-                        [
-                            (
-                                "external_id",
-                                _("This external id belongs to another customer's interaction."),
-                            )
-                        ],
-                    )
-                )
+                out.failures.append((index, [("external_id", TAKEN_ID())]))
             elif current is None:
                 Interaction.objects.create(external_id=d["external_id"], **values)
                 out.created += 1

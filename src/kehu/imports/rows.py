@@ -22,16 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kehu.core import permissions
+from kehu.core.models import Role
 from kehu.core.validators import (
+    EARLIEST_BUSINESS_DATE,
     clean_birthday,
+    clean_business_date,
     clean_choice,
     clean_date,
+    clean_datetime,
     clean_decimal,
     clean_email,
+    clean_no_nul,
     clean_phone,
 )
 from kehu.customers.models import Channel, Customer, Department, Interaction, Relation
 from kehu.sales.models import Order
+from kehu.sales.services import check_line_amount, line_amount
 
 ZERO = Decimal("0")
 TAG_SPLIT = re.compile(r"[,，;；、|/]+")
@@ -123,7 +129,14 @@ class Context:
 
     @property
     def may_assign_others(self) -> bool:
+        """Customers' owners and orders' reps other than the importer: the reassign right."""
         return permissions.can_reassign(self.user)
+
+    @property
+    def may_sign_for_others(self) -> bool:
+        """An interaction is signed by whoever logs it; only an administrator may import
+        other users' history (a migration from another system)."""
+        return permissions.role_of(self.user) == Role.ADMIN
 
     def user_named(self, username: str) -> Any:
         if username not in self._users:
@@ -159,6 +172,9 @@ class Cleaner:
         self.raw = raw
         self.ctx = ctx
         self.problems: list[tuple[str, str]] = []
+        for name, value in raw.items():
+            if "\x00" in value:
+                self.run(name, clean_no_nul)
 
     def get(self, name: str) -> str:
         return self.raw.get(name, "")
@@ -264,7 +280,7 @@ def clean_customer(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         ("phone", c.run("phone", clean_phone)),
         ("email", c.run("email", clean_email)),
         ("birthday", c.run("birthday", clean_birthday)),
-        ("acquired_on", c.run("acquired_on", clean_date)),
+        ("acquired_on", c.run("acquired_on", clean_business_date)),
         ("gender", c.choice("gender", lambda: Customer._meta.get_field("gender").choices)),
         ("source", c.choice("source", lambda: Customer.Source.choices)),
     ):
@@ -314,7 +330,7 @@ def clean_order_line(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     out: dict[str, Any] = {
         "order_number": c.text("order_number", _max(Order, "number")),
         "customer": _ref(c, "customer"),
-        "date": c.run("date", clean_date),
+        "date": c.run("date", clean_business_date),
         "channel": c.choice("channel", lambda: Channel.choices) or Channel.STORE,
         "status": c.choice("status", lambda: Order.Status.choices) or Order.Status.COMPLETED,
         "campaign": c.get("campaign"),
@@ -328,6 +344,9 @@ def clean_order_line(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     }
     c.require("order_number", out["order_number"])
     c.require("date", out["date"])
+    rep = out["sales_rep"]
+    if rep is not None and rep.pk != ctx.user.pk and not ctx.may_assign_others:
+        c.problems.append(("sales_rep", _("Only managers may assign orders to others.")))
     if out["product"]:
         qty = out["quantity"] if out["quantity"] is not None else Decimal("1")
         out["quantity"] = qty
@@ -336,7 +355,14 @@ def clean_order_line(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         elif out["unit_price"] is None:
             out["unit_price"] = (out["amount"] / qty).quantize(Decimal("0.01")) if qty else ZERO
         elif out["amount"] is None:
-            out["amount"] = (out["unit_price"] * qty).quantize(Decimal("0.01"))
+            out["amount"] = line_amount(qty, out["unit_price"])
+        else:
+            out["amount"] = c.run(
+                "amount",
+                lambda _v: check_line_amount(
+                    quantity=qty, unit_price=out["unit_price"], amount=out["amount"]
+                ),
+            )
     elif out["amount"] is None:
         c.problems.append(("product", _("A row needs a product or an order amount.")))
     return c.done(out)
@@ -348,8 +374,9 @@ def clean_invoice(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         "invoice_number": c.text("invoice_number", 50),
         "customer": _ref(c, "customer"),
         "order_number": c.get("order_number"),
-        "issued_on": c.run("issued_on", clean_date),
-        "due_on": c.run("due_on", clean_date),
+        "issued_on": c.run("issued_on", clean_business_date),
+        # Due dates lie ahead; only the lower bound applies.
+        "due_on": c.run("due_on", lambda v: clean_date(v, earliest=EARLIEST_BUSINESS_DATE)),
         "amount": _amount(c, "amount"),
         "written_off": _amount(c, "written_off") or ZERO,
     }
@@ -364,7 +391,7 @@ def clean_payment(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     c = Cleaner(raw, ctx)
     out = {
         "invoice_number": c.get("invoice_number"),
-        "date": c.run("date", clean_date),
+        "date": c.run("date", clean_business_date),
         "amount": _amount(c, "amount"),
         "method": c.text("method", 30),
         "external_id": c.text("external_id", 100) or None,
@@ -375,19 +402,19 @@ def clean_payment(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
 
 
 def _datetime(value: str) -> dt.datetime:
+    """Also the slash spellings spreadsheets write; the shared validator checks the year
+    range before any time zone conversion (year 0001 would overflow it)."""
     text = value.strip().replace("T", " ")
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
+    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M"):
         try:
-            parsed = dt.datetime.strptime(text, fmt)
+            text = dt.datetime.strptime(text, fmt).isoformat(sep=" ")
             break
         except ValueError:
             continue
-    else:
-        day = clean_date(text)
-        if day is None:
-            raise ValidationError(_("A date and time is required."))
-        parsed = dt.datetime.combine(day, dt.time(0, 0))
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    parsed = clean_datetime(text)
+    if parsed is None:
+        raise ValidationError(_("A date and time is required."))
+    return parsed
 
 
 def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
@@ -411,6 +438,11 @@ def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     }
     for name in ("occurred_at", "channel", "subject"):
         c.require(name, out[name])
+    author = out["user"]
+    if author is not None and author.pk != ctx.user.pk and not ctx.may_sign_for_others:
+        c.problems.append(
+            ("user", _("Only administrators may import interactions logged by other users."))
+        )
     return c.done(out)
 
 
