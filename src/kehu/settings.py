@@ -198,6 +198,12 @@ KEHU_ALL_STAFF_SEE_ALL = env_bool("KEHU_ALL_STAFF_SEE_ALL", False)
 KEHU_DEFAULT_PHONE_REGION = env_str("KEHU_DEFAULT_PHONE_REGION", "CN")
 KEHU_SERVICE_SEES_ALL = env_bool("KEHU_SERVICE_SEES_ALL", True)
 KEHU_PAGE_SIZE = env_int("KEHU_PAGE_SIZE", 50)
+# Import limits, checked before a file is stored (kehu.imports.limits).
+KEHU_IMPORT_MAX_FILE_MB = env_int("KEHU_IMPORT_MAX_FILE_MB", 500)
+KEHU_IMPORT_MAX_COLUMNS = env_int("KEHU_IMPORT_MAX_COLUMNS", 200)
+KEHU_IMPORT_MAX_CELL_CHARS = env_int("KEHU_IMPORT_MAX_CELL_CHARS", 32_767)
+KEHU_IMPORT_MAX_ROW_CHARS = env_int("KEHU_IMPORT_MAX_ROW_CHARS", 100_000)
+KEHU_IMPORT_MAX_XLSX_UNPACKED_MB = env_int("KEHU_IMPORT_MAX_XLSX_UNPACKED_MB", 2_000)
 # Who may merge duplicate customers (and undo merges).
 KEHU_MERGE_ROLES = tuple(env_list("KEHU_MERGE_ROLES", "admin,manager"))
 # Duplicate detection: pairs at or above this probability go to the review queue; the

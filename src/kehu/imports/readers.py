@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kehu.imports.limits import Limits
+
 SAMPLE_BYTES = 64 * 1024
 CHUNK = 1 << 20
-csv.field_size_limit(10 * 1024 * 1024)
 
 
 class UnreadableFile(ValueError):
@@ -82,19 +83,35 @@ class Table:
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number as a spreadsheet shows it, header = 1; cells). Blank rows are skipped
-        but still counted, so the numbers in error reports match the file."""
+        but still counted, so the numbers in error reports match the file. A row beyond
+        the limits (kehu.imports.limits) stops the reading with FileRefused."""
+        limits = Limits.current()
+        check = limits.check_row
         if self.file_format == "xlsx":
             for number, cells in _xlsx_rows(self.path):
                 if number > 1:
+                    check(number, cells)
                     yield number, cells
             return
+        # The csv module refuses a longer field itself, before building it.
+        csv.field_size_limit(limits.cell_chars + 1)
         with self.path.open(encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
-            next(reader, None)
-            for number, row in enumerate(reader, start=2):
-                cells = [cell.strip() for cell in row]
-                if any(cells):
-                    yield number, cells
+            number = 1
+            try:
+                next(reader, None)
+                for number, row in enumerate(reader, start=2):  # noqa: B007 — used below
+                    cells = [cell.strip() for cell in row]
+                    if any(cells):
+                        check(number, cells)
+                        yield number, cells
+            except csv.Error as exc:
+                raise limits.cell_too_long(number + 1, None, limits.cell_chars + 1) from exc
+
+    def check(self) -> None:
+        """Read every row once, so a file beyond the limits is refused before it is stored."""
+        for _row in self.rows():
+            pass
 
     def count_rows(self) -> int:
         """Data rows, for progress bars: a cheap pass, no validation."""
@@ -130,18 +147,30 @@ def format_of(name: str) -> str:
 
 
 def open_table(path: Path | str, *, file_format: str | None = None) -> Table:
+    """The file's table, its header checked against the limits (the rows are checked as
+    they are read: ``Table.check`` reads them all)."""
     path = Path(path)
     file_format = file_format or format_of(path.name)
+    limits = Limits.current()
+    limits.check_file(path)
     if file_format == "xlsx":
+        limits.check_xlsx(path)
         first = next(_xlsx_rows(path), None)
         header = first[1] if first and first[0] == 1 else []
+        limits.check_headers(header)
         return Table(path=path, file_format="xlsx", headers=_headers(header))
     encoding = detect_encoding(path)
     with path.open(encoding=encoding, newline="") as fh:
         sample = fh.read(SAMPLE_BYTES)
     delimiter = _sniff_delimiter(sample)
+    csv.field_size_limit(limits.cell_chars + 1)
     reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise limits.cell_too_long(1, None, limits.cell_chars + 1) from exc
+    # The sample can end inside a very long header line.
+    limits.check_headers(header, complete=len(sample) < SAMPLE_BYTES or "\n" in sample)
     return Table(
         path=path,
         file_format="csv",

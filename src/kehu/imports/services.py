@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,12 +91,16 @@ def job_create(
     path = Path(path)
     name = original_name or path.name
     file_format = format_of(name)
+    # Limits first (kehu.imports.limits): a file beyond them is refused before it is copied
+    # or a job remembers it.
+    table = open_table(path, file_format=file_format)
+    table.check()
     if copy:
         target = media_dir() / uuid.uuid4().hex / Path(name).name
         target.parent.mkdir(parents=True)
         shutil.copyfile(path, target)
         path = target
-    table = open_table(path, file_format=file_format)
+        table.path = target
     return ImportJob.objects.create(
         kind=kind,
         user=user,
@@ -293,7 +298,14 @@ def _write(writer, batch: list[Unit], dry_run: bool) -> Outcome:
 
 def _problem_dicts(job: ImportJob, problems: list[tuple[str, str]]) -> list[dict[str, str]]:
     columns = {f: h for h, f in job.mapping.items() if f}
-    return [{"field": f, "column": columns.get(f, ""), "reason": str(r)} for f, r in problems]
+    # A reason may quote the cell: cut it, so no error row grows with the file's cells.
+    return [
+        {"field": f, "column": columns.get(f, ""), "reason": _short(str(r))} for f, r in problems
+    ]
+
+
+def _short(text: str, limit: int = 500) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def job_run(
@@ -315,22 +327,7 @@ def job_run(
     problems = mapping_mod.check_mapping(job.kind, job.mapping)
     if problems:
         raise ValueError("; ".join(problems))
-    if resume:
-        if job.dry_run or job.status not in {ImportJob.Status.RUNNING, ImportJob.Status.FAILED}:
-            raise ValueError(_("Only an interrupted import can be resumed."))
-    else:
-        _require_open(job)
-    with transaction.atomic():
-        if not resume:
-            job.row_errors.all().delete()
-            job.committed_units = job.created = job.updated = job.unchanged = job.failed = 0
-            job.total_rows = 0
-        job.dry_run = dry_run
-        job.status = ImportJob.Status.RUNNING
-        job.started_at = timezone.now()
-        job.finished_at = None
-        job.message = ""
-        job.save()
+    _start(job, dry_run=dry_run, resume=resume)
     ctx = Context(user=by)
     size = batch_size or BATCH_SIZE.get(job.kind, DEFAULT_BATCH)
     writer = None
@@ -355,6 +352,46 @@ def job_run(
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "finished_at"])
     return job
+
+
+def _start(job: ImportJob, *, dry_run: bool, resume: bool) -> None:
+    """Mark the job running, atomically: the state the caller saw is checked by the UPDATE
+    itself, so of two requests racing (a double-clicked Import) exactly one starts the run
+    and the other is told it is already running or done — never two runs adding to the
+    same counts."""
+    Status = ImportJob.Status
+    now = timezone.now()
+    jobs = ImportJob.objects.filter(pk=job.pk)
+    with transaction.atomic():
+        if resume:
+            if not jobs.filter(dry_run=False, status__in=[Status.RUNNING, Status.FAILED]).update(
+                status=Status.RUNNING, started_at=now, finished_at=None, message=""
+            ):
+                raise ValueError(_("Only an interrupted import can be resumed."))
+        else:
+            # Open: never run for real (uploaded, or after a dry run). A dry run may also
+            # replace one that died (left running); a real run may not start while
+            # anything else runs.
+            stale = [Status.FAILED, Status.RUNNING] if dry_run else [Status.FAILED]
+            open_now = jobs.filter(
+                Q(status__in=[Status.UPLOADED, Status.CHECKED]) | Q(dry_run=True, status__in=stale)
+            )
+            if not open_now.update(
+                status=Status.RUNNING,
+                dry_run=dry_run,
+                started_at=now,
+                finished_at=None,
+                message="",
+                committed_units=0,
+                created=0,
+                updated=0,
+                unchanged=0,
+                failed=0,
+                total_rows=0,
+            ):
+                raise ValueError(_("This import is already running or has run."))
+            job.row_errors.all().delete()
+    job.refresh_from_db()
 
 
 def _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers) -> None:

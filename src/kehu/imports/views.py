@@ -7,6 +7,7 @@ a minute; bigger ones belong to ``kehu import`` on the command line.
 
 from __future__ import annotations
 
+import csv
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from kehu.core import permissions
 from kehu.imports import mapping as mapping_mod
 from kehu.imports import selectors, services
 from kehu.imports.forms import MappingForm, UploadForm
+from kehu.imports.limits import FileRefused
 from kehu.imports.models import ImportJob
 from kehu.imports.readers import UnreadableFile
 
@@ -65,6 +67,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 path=path,
                 original_name=upload.name,
             )
+        except FileRefused as exc:
+            form.add_error("file", str(exc))
+            jobs = selectors.jobs_for(request.user)[:100]
+            return render(request, "imports/list.html", {"jobs": jobs, "form": form}, status=400)
         except (UnreadableFile, UnicodeError, ValueError):
             form.add_error("file", _("This file can't be read as CSV or XLSX."))
             jobs = selectors.jobs_for(request.user)[:100]
@@ -84,7 +90,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not mine:
             raise PermissionDenied
         action = request.POST.get("action", "")
-        if action != "commit" and not services.job_is_open(job):
+        if action not in {"commit", "resume"} and not services.job_is_open(job):
             messages.error(request, _("This import has run; upload the file again."))
             return redirect("imports:detail", pk=job.pk)
         if action == "apply_saved":
@@ -93,8 +99,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 merged = mapping_mod.merge_mapping(job.kind, job.headers, chosen.mapping)
                 services.job_set_mapping(job=job, mapping=merged, by=request.user)
             return redirect("imports:detail", pk=job.pk)
-        if action == "commit":
-            return _commit(request, job)
+        if action in {"commit", "resume"}:
+            return _commit(request, job, resume=action == "resume")
         form = MappingForm(request.POST, kind=job.kind, headers=job.headers, mapping=job.mapping)
         if form.is_valid():
             new_mapping = form.mapping()
@@ -143,17 +149,20 @@ def _preview(job: ImportJob) -> list[tuple[int, list[str]]]:
     # The stored file can be gone (cleaned up, CLI path moved): the history stays viewable.
     try:
         return selectors.preview(job)
-    except (OSError, UnreadableFile, UnicodeError):
+    except (OSError, UnreadableFile, UnicodeError, csv.Error, FileRefused):
         return []
 
 
-def _commit(request: HttpRequest, job: ImportJob) -> HttpResponse:
-    if job.status != ImportJob.Status.CHECKED and not (
-        job.status in {ImportJob.Status.RUNNING, ImportJob.Status.FAILED} and not job.dry_run
-    ):
-        messages.error(request, _("Do a dry run first."))
+def _commit(request: HttpRequest, job: ImportJob, *, resume: bool) -> HttpResponse:
+    """Import (after a dry run) or resume (after an interruption): which one the button
+    said, so a second click on Import while the first still runs is refused by the
+    service instead of being taken for a resume."""
+    if not resume and job.status != ImportJob.Status.CHECKED:
+        if job.status in {ImportJob.Status.RUNNING, ImportJob.Status.DONE} and not job.dry_run:
+            messages.error(request, _("This import is already running or has run."))
+        else:
+            messages.error(request, _("Do a dry run first."))
         return redirect("imports:detail", pk=job.pk)
-    resume = job.status != ImportJob.Status.CHECKED
     try:
         services.job_run(job=job, by=request.user, resume=resume)
     except (OSError, ValueError) as exc:

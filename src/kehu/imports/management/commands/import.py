@@ -54,9 +54,12 @@ class Command(BaseCommand):
             path = Path(opts["file"])
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
-            job = services.job_create(
-                user=user, kind=opts["kind"], path=path, copy=False, source="cli"
-            )
+            try:
+                job = services.job_create(
+                    user=user, kind=opts["kind"], path=path, copy=False, source="cli"
+                )
+            except ValueError as exc:  # refused by the limits, or unreadable
+                raise CommandError(f"{path}: {exc}") from None
         if opts["mapping"]:
             saved = mapping_mod.load_mapping_file(opts["mapping"])
             merged = mapping_mod.merge_mapping(job.kind, job.headers, saved)
