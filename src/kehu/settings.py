@@ -1,7 +1,8 @@
 """One settings file, driven by KEHU_* environment variables (see .env.example).
 
-Defaults give a zero-set-up SQLite install under ./var/; production sets KEHU_DATABASE_URL
-to PostgreSQL, KEHU_ALLOWED_HOSTS and runs behind a proxy.
+Defaults give a zero-set-up SQLite install under $KEHU_HOME/var/ (the checkout when run
+from one); production sets KEHU_DATABASE_URL to PostgreSQL, KEHU_ALLOWED_HOSTS and runs
+behind a proxy.
 """
 
 from __future__ import annotations
@@ -56,7 +57,39 @@ def database_from_url(url: str) -> dict:
 
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(env_str("KEHU_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def _checkout_root() -> Path | None:
+    """The source checkout this package runs from (an editable install), or None."""
+    root = BASE_DIR.parent.parent
+    pyproject = root / "pyproject.toml"
+    is_checkout = BASE_DIR.parent.name == "src" and pyproject.is_file()
+    if is_checkout and 'name = "kehu"' in pyproject.read_text(encoding="utf-8", errors="replace"):
+        return root
+    return None
+
+
+def _home() -> tuple[Path, str]:
+    """Where Kehu keeps its data, resolved once and independent of the current directory
+    (a relative ./var made `kehu` run from elsewhere silently start a new database and key).
+
+    KEHU_HOME if set; else the checkout when installed editable; else the per-user data
+    directory ($XDG_DATA_HOME/kehu, i.e. ~/.local/share/kehu), as a packaged install has
+    no project directory of its own. The second value says which rule chose it."""
+    explicit = env_str("KEHU_HOME")
+    if explicit:
+        return Path(explicit).expanduser().resolve(), "KEHU_HOME"
+    root = _checkout_root()
+    if root is not None:
+        return root, "the source checkout"
+    data_home = env_str("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return (Path(data_home) / "kehu").resolve(), "the per-user data directory"
+
+
+HOME_DIR, HOME_SOURCE = _home()
+_var = env_str("KEHU_VAR_DIR")
+# A relative KEHU_VAR_DIR is taken relative to the home, never to the current directory.
+VAR_DIR = (HOME_DIR / _var if _var else HOME_DIR / "var").expanduser().resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -78,12 +111,25 @@ ALLOWED_HOSTS = env_list("KEHU_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("KEHU_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("KEHU_SITE_NAME", "Kehu")
 
-# Behind a TLS-terminating proxy (nginx, Caddy) that sets X-Forwarded-Proto.
-if env_bool("KEHU_BEHIND_PROXY", False):
+# Behind a TLS-terminating proxy (nginx, Caddy) that sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For (read only then: a direct client could forge it).
+KEHU_BEHIND_PROXY = env_bool("KEHU_BEHIND_PROXY", False)
+if KEHU_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+# KEHU_SECURE_COOKIES=1 says "served over HTTPS": cookies only over TLS, and by default
+# plain-HTTP requests are redirected and browsers told (HSTS) to use HTTPS for a year.
 SESSION_COOKIE_SECURE = env_bool("KEHU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("KEHU_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("KEHU_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KEHU_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is hard to undo (browsers ship the list), so it is opt-in.
+SECURE_HSTS_PRELOAD = env_bool("KEHU_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -103,6 +149,7 @@ INSTALLED_APPS = [
     "kehu.insights",
     "kehu.quality",
     "kehu.imports",
+    "kehu.privacy",
     "kehu.api",
     "kehu.demo",
 ]
@@ -116,8 +163,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kehu.core.middleware.UserLanguageActivateMiddleware",
+    "kehu.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kehu.core.middleware.SecurityHeadersMiddleware",
     "kehu.core.audit.AuditUserMiddleware",
 ]
 
@@ -159,10 +208,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # simply builds it without the extra column, which is fine.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+# Checked wherever a password is chosen by hand (admin, password change, createsuperuser);
+# the demo builder sets its shared demo password directly and so is not held to them.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("KEHU_PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins are counted per account and address (see kehu.core.throttle).
+AUTHENTICATION_BACKENDS = ["kehu.core.auth.ThrottledModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -214,6 +275,16 @@ KEHU_DUPLICATE_WARN_THRESHOLD = float(env_str("KEHU_DUPLICATE_WARN_THRESHOLD", "
 KEHU_DEDUPE_MODEL_PATH = env_str("KEHU_DEDUPE_MODEL_PATH", "")
 # Local time of the nightly jobs queued for `kehu worker`.
 KEHU_DEDUPE_HOUR = env_int("KEHU_DEDUPE_HOUR", 2)
+# Sign-in throttling: failures within the window before a lock-out, per account from one
+# address and per address across accounts; each further lock-out doubles, up to the cap.
+KEHU_LOGIN_FAILURES_PER_ACCOUNT = env_int("KEHU_LOGIN_FAILURES_PER_ACCOUNT", 5)
+KEHU_LOGIN_FAILURES_PER_ADDRESS = env_int("KEHU_LOGIN_FAILURES_PER_ADDRESS", 20)
+KEHU_TOKEN_FAILURES_PER_ADDRESS = env_int("KEHU_TOKEN_FAILURES_PER_ADDRESS", 20)
+KEHU_LOGIN_WINDOW_MINUTES = env_int("KEHU_LOGIN_WINDOW_MINUTES", 15)
+KEHU_LOGIN_LOCKOUT_MINUTES = env_int("KEHU_LOGIN_LOCKOUT_MINUTES", 1)
+KEHU_LOGIN_LOCKOUT_MAX_MINUTES = env_int("KEHU_LOGIN_LOCKOUT_MAX_MINUTES", 60)
+# 1: administrators and managers must set up two-factor sign-in before using Kehu.
+KEHU_REQUIRE_2FA = env_bool("KEHU_REQUIRE_2FA", False)
 KEHU_ANALYTICS_NIGHTLY_AT = env_str("KEHU_ANALYTICS_NIGHTLY_AT", "02:00")
 
 LOGGING = {

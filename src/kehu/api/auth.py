@@ -27,7 +27,7 @@ from ninja.utils import check_csrf
 
 from kehu.api.common import ApiRequest, ref
 from kehu.api.schemas import Error, Me
-from kehu.core import permissions
+from kehu.core import permissions, throttle
 from kehu.core.audit import acting_as
 from kehu.core.models import ApiToken
 
@@ -83,10 +83,18 @@ def user_for_token(raw: str) -> Any | None:
 
 
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer <token>``."""
+    """``Authorization: Bearer <token>``. Unknown tokens are counted per address: too many
+    and that address's token attempts are refused (429) for a while, so tokens cannot be
+    guessed at speed (see kehu.core.throttle)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        return user_for_token(token.strip())
+        address = throttle.client_address(request)
+        if address and throttle.wait_seconds(throttle.Scope.TOKEN, address):
+            raise HttpError(429, "Too many invalid API tokens from this address; try later.")
+        user = user_for_token(token.strip())
+        if user is None and address:
+            throttle.record_failure(throttle.Scope.TOKEN, address)
+        return user
 
 
 class SessionWithCsrf(APIKeyCookie):

@@ -4,9 +4,14 @@ the product's own pages, which apply the visibility rules and the services' inva
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from kehu.core.models import AuditEvent, Partner, Profile, Region, Team
 from kehu.customers.models import Tag
@@ -15,10 +20,24 @@ from kehu.sales.models import Campaign, Product
 User = get_user_model()
 
 
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["role", "team", "partner", "language"]
+
+    def has_changed(self) -> bool:
+        # A new user's profile is saved even when the role was left at its default: the
+        # profile is created with the user, never later as a side effect of something else.
+        return self.instance.pk is None or super().has_changed()
+
+
 class ProfileInline(admin.StackedInline):
     model = Profile
+    form = ProfileForm
     can_delete = False
     fk_name = "user"
+    min_num = 1
+    max_num = 1
 
 
 class KehuUserAdmin(UserAdmin):
@@ -37,6 +56,18 @@ class KehuUserAdmin(UserAdmin):
         profile = getattr(obj, "profile", None)
         return str(profile.team) if profile and profile.team else "—"
 
+
+def _login_via_kehu(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The admin signs in through Kehu's own page, which throttles and asks for the second
+    step; the admin's page would sign in on the password alone."""
+    if request.user.is_authenticated:
+        # Signed in but not staff: sending them to sign in again would loop.
+        raise PermissionDenied
+    target = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    return redirect_to_login(target, reverse("login"))
+
+
+admin.site.login = _login_via_kehu  # type: ignore[method-assign]
 
 admin.site.unregister(User)
 admin.site.register(User, KehuUserAdmin)

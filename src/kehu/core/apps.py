@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Kehu core"
 
     def ready(self) -> None:
-        from kehu.core import audit
+        from kehu.core import audit, personal_data
 
         audit.connect_signals()
+        personal_data.register_sources()

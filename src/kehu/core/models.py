@@ -135,6 +135,7 @@ class AuditEvent(models.Model):
         MERGE = "merge", _("Merged")
         UNMERGE = "unmerge", _("Unmerged")
         IMPORT = "import", _("Imported")
+        LOCKOUT = "lockout", _("Locked out")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -163,3 +164,62 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins counted for one key: an account from one address ("account"), one
+    address across accounts ("address") or bearer-token failures from one address ("token").
+
+    Keying the account lock by address means a flood from one address locks out only that
+    address, never the account's owner elsewhere; each lock-out doubles the next one."""
+
+    class Scope(models.TextChoices):
+        ACCOUNT = "account", _("Account from one address")
+        ADDRESS = "address", _("Address")
+        TOKEN = "token", _("API token from one address")
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=300)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+    lockouts = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="signin_throttle_scope_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238). Unconfirmed until the user types a code."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    # Base32, as authenticator apps take it; it has to be readable to check codes.
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The time step of the last accepted code: a code is accepted once, never replayed.
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP for {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the authenticator is lost; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user}"
