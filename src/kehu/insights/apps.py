@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class InsightsConfig(AppConfig):
     name = "kehu.insights"
     label = "insights"
+
+    def ready(self) -> None:
+        # What this app holds about a person, for export and erasure (kehu.privacy).
+        from kehu.insights import personal_data
+
+        personal_data.register_sources()

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class RetentionConfig(AppConfig):
     name = "kehu.retention"
     label = "retention"
+
+    def ready(self) -> None:
+        # What this app holds about a person, for export and erasure (kehu.privacy).
+        from kehu.retention import personal_data
+
+        personal_data.register_sources()
