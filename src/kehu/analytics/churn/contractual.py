@@ -1,0 +1,420 @@
+"""The contractual churn classifier: LightGBM on a logistic-regression base, calibrated out of fold.
+
+Model
+-----
+For customer i with features x_i the model's log-odds of churning are
+
+    s(x) = 1[boost] * (beta_0 + beta' z(x)) + F(x),        P(churn | x) = sigma(a s(x) + b)
+
+* ``z(x)`` is the standardised one-hot/imputed design (``tabular.LinearDesign``) and
+  ``beta`` a logistic regression fitted on it (scikit-learn, L2, C = 1);
+* ``F`` is a LightGBM ensemble of trees (Ke et al. 2017) on the raw columns (categories split
+  natively). With ``boost`` the trees start from the regression's log-odds (LightGBM's
+  ``init_score``), so they only learn what the linear part misses: interactions and
+  thresholds. On data that is close to linear in the log-odds (telecom subscriber files are)
+  this beats both plain boosting, which must rebuild a smooth slope out of steps, and the plain
+  regression, which has no interactions. Whether to boost from the regression, and the tree
+  size, are chosen by stratified K-fold cross-validation (AUC) with early stopping on each
+  fold; the regression logits fed to the folds are themselves cross-fitted on the same folds,
+  so no fold sees a logit computed from its own labels;
+* ``a, b``: Platt scaling (Platt 1999; Niculescu-Mizil & Caruana 2005) fitted on the
+  **out-of-fold** scores of the cross-validation. Platt is strictly increasing, so it changes
+  no ranking (AUC and lift are those of s), unlike isotonic regression, whose steps create ties.
+
+Held-out report
+---------------
+A stratified share of the rows (``holdout``) is kept out of everything above. On it ``fit``
+reports the model, the logistic-regression baseline (the same design, fitted on the same
+training rows) and LightGBM with its default settings: AUC, PR-AUC, top-decile lift and Brier
+score (``metrics.report``), in ``metrics_``.
+
+Per-customer contributions
+--------------------------
+``contributions`` splits a * s(x) into one additive term per input column: the trees' exact
+Shapley values (``pred_contrib``, Lundberg et al. 2020), which LightGBM computes per column
+because categories are not one-hot encoded for the trees, plus the regression's
+``a * sum_k beta_k z_k(x)`` over that column's design columns. The remainder (the trees'
+expected value and the intercept) belongs to no column.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from kehu.analytics.churn import metrics as M
+from kehu.analytics.churn import tabular as T
+
+FORMAT = "kehu-churn-contractual"
+VERSION = 1
+
+# A small grid: depth and leaf size matter most on a few thousand to a million rows.
+DEFAULT_GRID: tuple[dict[str, Any], ...] = (
+    {"num_leaves": 4, "min_child_samples": 50},
+    {"num_leaves": 8, "min_child_samples": 100},
+    {"num_leaves": 16, "min_child_samples": 200},
+)
+
+BASE_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.03,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "cat_smooth": 10.0,
+    "min_data_per_group": 50,
+    "max_cat_to_onehot": 8,
+    "verbose": -1,
+}
+
+
+class ModelFileError(ValueError):
+    """A model file that is not a Kehu churn model, or of an unknown version."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    replace: bool
+    reason: str
+
+
+def _logit_regression(Z: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=2000).fit(Z, y)
+
+
+class ChurnClassifier:
+    """Contractual churn: P(churn | one row of customer attributes). See the module docstring.
+
+    Parameters
+    ----------
+    n_jobs: LightGBM threads.
+    holdout: share of rows kept out for the held-out report (0 < holdout < 1).
+    folds: K of the cross-validation that tunes the trees and yields the calibration scores.
+    grid: LightGBM settings to try (each with and without the regression base).
+    max_rounds, early_stopping: boosting rounds cap and patience (rounds without AUC gain).
+    max_tune_rows: tune on at most this many training rows (a stratified sample); the final
+        trees are then fitted on all of them.
+    random_state: seed of the splits, the sample and LightGBM.
+
+    Attributes after ``fit``: ``specs_`` (input columns), ``design_``, ``coef_``,
+    ``intercept_``, ``booster_``, ``boost_from_linear_``, ``params_``, ``n_rounds_``,
+    ``platt_`` (a, b), ``base_rate_``, ``cv_auc_``, ``metrics_`` (held-out report of
+    ``model``, ``baseline`` and ``lightgbm_default``).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_jobs: int = 1,
+        holdout: float = 0.2,
+        folds: int = 5,
+        grid: tuple[dict[str, Any], ...] = DEFAULT_GRID,
+        max_rounds: int = 2000,
+        early_stopping: int = 100,
+        max_tune_rows: int = 200_000,
+        random_state: int = 0,
+    ):
+        self.n_jobs = n_jobs
+        self.holdout = holdout
+        self.folds = folds
+        self.grid = grid
+        self.max_rounds = max_rounds
+        self.early_stopping = early_stopping
+        self.max_tune_rows = max_tune_rows
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, frame: pd.DataFrame, y: np.ndarray, columns: list[str]) -> ChurnClassifier:
+        y = np.asarray(y, dtype=np.int64)
+        if len(np.unique(y)) < 2:
+            raise ValueError("the label has only one class: nothing to learn")
+        self.specs_ = T.fit_specs(frame, columns)
+        X = T.tree_matrix(frame, self.specs_)
+        idx_tr, idx_ho = train_test_split(
+            np.arange(len(y)), test_size=self.holdout, stratify=y, random_state=self.random_state
+        )
+        X_tr, y_tr, X_ho, y_ho = X[idx_tr], y[idx_tr], X[idx_ho], y[idx_ho]
+        self.base_rate_ = float(y_tr.mean())
+        self.design_ = T.LinearDesign.fit(X_tr, self.specs_)
+        Z_tr = self.design_.transform(X_tr, self.specs_)
+        linear = _logit_regression(Z_tr, y_tr)
+        self.coef_ = linear.coef_.ravel().tolist()
+        self.intercept_ = float(linear.intercept_[0])
+
+        tune = self._tuning_rows(y_tr)
+        folds = list(
+            StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state).split(
+                tune, y_tr[tune]
+            )
+        )
+        oof_linear = self._cross_fitted_logits(Z_tr[tune], y_tr[tune], folds)
+        best = self._tune(X_tr[tune], y_tr[tune], oof_linear, folds)
+        self.boost_from_linear_ = best["boost"]
+        self.params_ = best["params"]
+        self.n_rounds_ = best["rounds"]
+        self.cv_auc_ = best["auc"]
+        self.platt_ = _platt(best["oof"], y_tr[tune])
+
+        init = self._cross_fitted_logits(Z_tr, y_tr, None) if self.boost_from_linear_ else None
+        train = self._dataset(X_tr, y_tr, init)
+        self.booster_ = lgb.train(self.params_, train, num_boost_round=self.n_rounds_)
+
+        default = self._default_lightgbm(X_tr, y_tr)
+        tuned = lgb.train(
+            best["trees_only"]["params"],
+            self._dataset(X_tr, y_tr, None),
+            num_boost_round=best["trees_only"]["rounds"],
+        )
+        baseline = linear.predict_proba(self.design_.transform(X_ho, self.specs_))[:, 1]
+        self.metrics_ = {
+            "model": M.report(y_ho, self.predict_proba_matrix(X_ho)),
+            "baseline": M.report(y_ho, baseline),
+            "lightgbm_default": M.report(y_ho, default.predict(X_ho)),
+            "lightgbm_tuned": M.report(y_ho, tuned.predict(X_ho)),
+            "training_rows": int(len(y_tr)),
+            "cv_auc": self.cv_auc_,
+            "boost_from_linear": self.boost_from_linear_,
+            "rounds": self.n_rounds_,
+            "num_leaves": self.params_["num_leaves"],
+        }
+        self.calibration_ = M.calibration_table(y_ho, self.predict_proba_matrix(X_ho))
+        return self
+
+    def _tuning_rows(self, y: np.ndarray) -> np.ndarray:
+        rows = np.arange(len(y))
+        if len(y) <= self.max_tune_rows:
+            return rows
+        keep, _ = train_test_split(
+            rows, train_size=self.max_tune_rows, stratify=y, random_state=self.random_state
+        )
+        return np.sort(keep)
+
+    def _cross_fitted_logits(self, Z: np.ndarray, y: np.ndarray, folds) -> np.ndarray:
+        """Each row's regression logit from a regression fitted without that row's fold."""
+        if folds is None:
+            folds = StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state)
+            folds = list(folds.split(Z, y))
+        out = np.zeros(len(y))
+        for fit_idx, val_idx in folds:
+            out[val_idx] = _logit_regression(Z[fit_idx], y[fit_idx]).decision_function(Z[val_idx])
+        return out
+
+    def _dataset(self, X: np.ndarray, y: np.ndarray, init: np.ndarray | None) -> lgb.Dataset:
+        return lgb.Dataset(
+            X,
+            label=y,
+            init_score=init,
+            categorical_feature=T.category_positions(self.specs_),
+            free_raw_data=False,
+            params={"verbose": -1},
+        )
+
+    def _params(self, extra: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **BASE_PARAMS,
+            **extra,
+            "num_threads": self.n_jobs,
+            "seed": self.random_state,
+            "deterministic": True,
+            "force_row_wise": True,
+        }
+
+    def _tune(self, X, y, oof_linear, folds) -> dict[str, Any]:
+        """The best (boost, grid point) by cross-validated AUC, with its out-of-fold scores.
+
+        ``best["trees_only"]`` is the best grid point without the regression base: the tuned
+        plain LightGBM the held-out report compares against.
+        """
+        best: dict[str, Any] | None = None
+        trees_only: dict[str, Any] | None = None
+        for boost in (True, False):
+            init = oof_linear if boost else None
+            data = self._dataset(X, y, init)
+            for extra in self.grid:
+                params = self._params({**extra, "metric": "auc"})
+                result: dict[str, Any] = lgb.cv(  # type: ignore[assignment]
+                    params,
+                    data,
+                    num_boost_round=self.max_rounds,
+                    folds=folds,
+                    callbacks=[lgb.early_stopping(self.early_stopping, verbose=False)],
+                    return_cvbooster=True,
+                )
+                rounds = len(result["valid auc-mean"])
+                auc = float(result["valid auc-mean"][-1])
+                if not boost and (trees_only is None or auc > trees_only["auc"]):
+                    trees_only = {"params": {**params}, "rounds": rounds, "auc": auc}
+                    trees_only["params"].pop("metric")
+                if best is None or auc > best["auc"]:
+                    oof = np.zeros(len(y))
+                    boosters = result["cvbooster"].boosters
+                    for booster, (_, val_idx) in zip(boosters, folds, strict=True):
+                        oof[val_idx] = _predict(
+                            booster, X[val_idx], raw_score=True, num_iteration=rounds
+                        )
+                        if boost:
+                            oof[val_idx] += oof_linear[val_idx]
+                    params.pop("metric")
+                    best = {"boost": boost, "params": params, "rounds": rounds, "auc": auc}
+                    best["oof"] = oof
+        assert best is not None and trees_only is not None
+        best["trees_only"] = trees_only
+        return best
+
+    def _default_lightgbm(self, X: np.ndarray, y: np.ndarray) -> lgb.Booster:
+        """LightGBM with its defaults (100 rounds, 31 leaves), the comparison the report shows."""
+        params = {"objective": "binary", "verbose": -1, "num_threads": self.n_jobs}
+        params["seed"] = self.random_state
+        return lgb.train(params, self._dataset(X, y, None), num_boost_round=100)
+
+    # ------------------------------------------------------------------ scoring
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "booster_"):
+            raise RuntimeError("fit() first")
+
+    def matrix(self, frame: pd.DataFrame) -> np.ndarray:
+        self._check_fitted()
+        return T.tree_matrix(frame, self.specs_)
+
+    def _linear_parts(self, X: np.ndarray) -> np.ndarray:
+        """Per design column terms beta_k z_k (zero when the trees do not boost from them)."""
+        Z = self.design_.transform(X, self.specs_)
+        if not self.boost_from_linear_:
+            return np.zeros_like(Z)
+        return Z * np.asarray(self.coef_)
+
+    def raw_score(self, X: np.ndarray) -> np.ndarray:
+        trees = _predict(self.booster_, X, raw_score=True, num_threads=self.n_jobs)
+        if self.boost_from_linear_:
+            return trees + self.intercept_ + self._linear_parts(X).sum(axis=1)
+        return trees
+
+    def predict_proba_matrix(self, X: np.ndarray) -> np.ndarray:
+        a, b = self.platt_
+        return 1.0 / (1.0 + np.exp(-(a * self.raw_score(X) + b)))
+
+    def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+        """P(churn) per row of ``frame`` (which must hold every feature column)."""
+        return self.predict_proba_matrix(self.matrix(frame))
+
+    def contributions(self, X: np.ndarray) -> np.ndarray:
+        """(rows, input columns) additive contributions to the calibrated log-odds."""
+        self._check_fitted()
+        contrib = _predict(self.booster_, X, pred_contrib=True, num_threads=self.n_jobs)[:, :-1]
+        parts = self._linear_parts(X)
+        owners = np.asarray(self.design_.owners, dtype=np.int64)
+        linear = np.zeros_like(contrib)
+        for j in range(contrib.shape[1]):
+            linear[:, j] = parts[:, owners == j].sum(axis=1)
+        return self.platt_[0] * (contrib + linear)
+
+    # ------------------------------------------------------------------ storage
+
+    def to_bytes(self, **extra_meta: Any) -> bytes:
+        """A zip of LightGBM's model text and JSON metadata (no pickle)."""
+        self._check_fitted()
+        meta = {
+            "format": FORMAT,
+            "version": VERSION,
+            "specs": T.specs_to_dict(self.specs_),
+            "design": {
+                "owners": self.design_.owners,
+                "means": self.design_.means,
+                "scales": self.design_.scales,
+            },
+            "coef": self.coef_,
+            "intercept": self.intercept_,
+            "boost_from_linear": self.boost_from_linear_,
+            "params": self.params_,
+            "n_rounds": self.n_rounds_,
+            "platt": list(self.platt_),
+            "base_rate": self.base_rate_,
+            "cv_auc": self.cv_auc_,
+            "metrics": self.metrics_,
+            "calibration": self.calibration_,
+            **extra_meta,
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("meta.json", json.dumps(meta))
+            zf.writestr("model.txt", self.booster_.model_to_string())
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, n_jobs: int = 1) -> tuple[ChurnClassifier, dict[str, Any]]:
+        """The model and its metadata; refuses anything but a Kehu model of a known version."""
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                meta = json.loads(zf.read("meta.json"))
+                text = zf.read("model.txt").decode("utf-8")
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise ModelFileError(f"not a Kehu churn model file ({exc})") from exc
+        if meta.get("format") != FORMAT:
+            raise ModelFileError("not a Kehu contractual churn model file")
+        if meta.get("version") != VERSION:
+            raise ModelFileError(f"model file version {meta.get('version')!r} is not supported")
+        model = cls(n_jobs=n_jobs)
+        model.specs_ = T.specs_from_dict(meta["specs"])
+        model.design_ = T.LinearDesign(**meta["design"])
+        model.coef_ = meta["coef"]
+        model.intercept_ = meta["intercept"]
+        model.boost_from_linear_ = meta["boost_from_linear"]
+        model.params_ = meta["params"]
+        model.n_rounds_ = meta["n_rounds"]
+        model.platt_ = tuple(meta["platt"])
+        model.base_rate_ = meta["base_rate"]
+        model.cv_auc_ = meta["cv_auc"]
+        model.metrics_ = meta["metrics"]
+        model.calibration_ = meta["calibration"]
+        model.booster_ = lgb.Booster(model_str=text)
+        return model, meta
+
+
+def _predict(booster: lgb.Booster, X: np.ndarray, **options: Any) -> np.ndarray:
+    """``Booster.predict`` as a float array (its annotation allows sparse and list results)."""
+    return np.asarray(booster.predict(X, **options), dtype=np.float64)
+
+
+def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt's sigma(a s + b) by (nearly unpenalised) logistic regression on one score."""
+    fit = LogisticRegression(C=1e6, max_iter=1000).fit(score.reshape(-1, 1), y)
+    return float(fit.coef_[0, 0]), float(fit.intercept_[0])
+
+
+def replace_if_better(
+    candidate: dict[str, Any], current: dict[str, Any] | None = None, *, tolerance: float = 0.0
+) -> Decision:
+    """May ``candidate`` (a ``metrics_`` report) replace ``current`` (the live one, or None)?
+
+    Refused when its held-out AUC is below its own logistic-regression baseline's, or below the
+    live model's AUC (``tolerance`` allows that much less). Both compare held-out AUC, so
+    reports should come from comparable data (the same population, a similar time).
+    """
+    model_auc = candidate["model"]["auc"]
+    baseline_auc = candidate["baseline"]["auc"]
+    if not np.isfinite(model_auc):
+        return Decision(False, "the new model has no held-out AUC")
+    if model_auc < baseline_auc - tolerance:
+        return Decision(
+            False,
+            f"held-out AUC {model_auc:.4f} is below the logistic baseline's {baseline_auc:.4f}",
+        )
+    if current is not None:
+        live = current["model"]["auc"]
+        if model_auc < live - tolerance:
+            return Decision(
+                False, f"held-out AUC {model_auc:.4f} is below the live model's {live:.4f}"
+            )
+    return Decision(True, f"held-out AUC {model_auc:.4f} (baseline {baseline_auc:.4f})")
