@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kehu.imports.limits import Limits
+from kehu.imports.limits import FileRefused, Limits
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK = 1 << 20
@@ -36,17 +36,107 @@ def _decodes_strictly(path: Path, encoding: str) -> bool:
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) first, then GB18030 — the superset of GBK/GB2312 that
     Excel on Chinese Windows writes; charset-normalizer only when both fail. Both strict
-    checks read the whole file: a GBK file can look like valid UTF-8 for its first lines."""
+    checks read the whole file: a GBK file can look like valid UTF-8 for its first lines.
+
+    GB18030 decodes almost any bytes, so a Big5 (Taiwan, Hong Kong) or Shift-JIS (Japan)
+    file would pass as GB18030 and be stored as nonsense: its text is checked to read like
+    Chinese first (see ``_reads_as_gbk``), and a file that doesn't is refused, naming the
+    encoding it looks like."""
     if _decodes_strictly(path, "utf-8-sig"):
         return "utf-8-sig"
     if _decodes_strictly(path, "gb18030"):
+        other = _better_reading(path)
+        if other:
+            raise FileRefused(_other_encoding_message(other))
         return "gb18030"
     from charset_normalizer import from_path
 
     best = from_path(path).best()
     if best is None:
         raise UnreadableFile(path.name)
+    if best.encoding.lower().replace("-", "_") in REFUSED_ENCODINGS:
+        raise FileRefused(_other_encoding_message(""))
     return best.encoding
+
+
+# Encodings whose files must be saved again as UTF-8: read as GB18030 they give nonsense.
+REFUSED_ENCODINGS = {"big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp", "euc_kr"}
+SAMPLE_CHARS = 20_000
+
+
+def _gbk_common(ch: str) -> bool:
+    """In GB2312's everyday rows: CJK punctuation (0xA1), full-width forms (0xA3), hanzi
+    (0xB0-0xF7) — or a traditional character, which GBK files of Hong Kong or Taiwan names
+    hold, whose simplified form is there."""
+    try:
+        code = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        from kehu.analytics.chinese import t2s
+
+        simple = t2s(ch)
+        return simple != ch and _gbk_common(simple)
+    return len(code) == 2 and (code[0] in (0xA1, 0xA3) or 0xB0 <= code[0] <= 0xF7)
+
+
+def _big5_common(ch: str) -> bool:
+    """Big5's symbols (0xA1-0xA3) and frequently used characters (0xA4-0xC6)."""
+    code = ch.encode("big5", errors="replace")
+    return len(code) == 2 and 0xA1 <= code[0] <= 0xC6
+
+
+def _sjis_common(ch: str) -> bool:
+    """Shift-JIS symbols and kana (0x81-0x83) and JIS level-1 kanji (0x88-0x98)."""
+    code = ch.encode("shift_jis", errors="replace")
+    return len(code) == 2 and (0x81 <= code[0] <= 0x83 or 0x88 <= code[0] <= 0x98)
+
+
+def _share(path: Path, encoding: str, common) -> float:
+    sample = _non_ascii_sample(path, encoding)
+    return sum(1 for ch in sample if common(ch)) / len(sample) if sample else 1.0
+
+
+def _better_reading(path: Path) -> str:
+    """"Big5" or "Shift-JIS" when the file reads as that more plausibly than as GBK, else
+    "". GB18030 decodes almost any bytes, so Big5 (Taiwan, Hong Kong) and Shift-JIS (Japan)
+    files pass its strict check; read as GBK their text lands in kana, Cyrillic and rare
+    characters, while in their own encoding it is everyday text. Each reading is scored by
+    the share of its non-ASCII characters in the encoding's everyday rows."""
+    gbk = _share(path, "gb18030", _gbk_common)
+    if gbk >= 0.95:
+        return ""
+    best, label = gbk, ""
+    for encoding, name, common in (
+        ("big5", "Big5", _big5_common),
+        ("shift_jis", "Shift-JIS", _sjis_common),
+    ):
+        if _decodes_strictly(path, encoding):
+            score = _share(path, encoding, common)
+            if score > best:
+                best, label = score, name
+    return label
+
+
+def _non_ascii_sample(path: Path, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    found: list[str] = []
+    with path.open("rb") as fh:
+        while len(found) < SAMPLE_CHARS and (chunk := fh.read(CHUNK)):
+            found.extend(ch for ch in decoder.decode(chunk) if ord(ch) > 0x7F)
+    return "".join(found[:SAMPLE_CHARS])
+
+
+def _other_encoding_message(label: str) -> str:
+    from django.utils.translation import gettext as _
+
+    if label:
+        return _(
+            "This file looks like %(encoding)s, which Kehu does not read: save it as "
+            "UTF-8 (in Excel: Save As, “CSV UTF-8”) and upload it again."
+        ) % {"encoding": label}
+    return _(
+        "Kehu can't tell how this file's text is encoded: save it as UTF-8 (in Excel: "
+        "Save As, “CSV UTF-8”) and upload it again."
+    )
 
 
 def _sniff_delimiter(sample: str) -> str:

@@ -204,7 +204,8 @@ class Cleaner:
         return value
 
     def require(self, name: str, value: Any) -> None:
-        if value in (None, ""):
+        # A value refused already is not also "missing".
+        if value in (None, "") and all(n != name for n, _r in self.problems):
             self.problems.append((name, _("This field is required.")))
 
     def choice(self, name: str, choices: Callable[[], Any], key: str | None = None) -> str:

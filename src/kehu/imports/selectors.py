@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kehu.core import permissions
+from kehu.core.exports import spreadsheet_safe
 from kehu.core.models import Role
 from kehu.imports.models import ImportJob, ImportRowError, SavedMapping
 from kehu.imports.readers import open_table
@@ -60,11 +61,15 @@ def describe(problems: list[dict[str, str]]) -> str:
 
 
 def _error_table(job: ImportJob):
+    """The rows of the error file. Every cell came from someone's file: escaped so that a
+    cell like ``=HYPERLINK(...)`` is shown, never run, when the file is opened (the same
+    escape as every export)."""
     width = len(job.headers)
-    yield [*job.headers, ERROR_COLUMN]
+    yield [spreadsheet_safe(h) for h in [*job.headers, ERROR_COLUMN]]
     for err in error_rows(job).iterator(chunk_size=2000):
         cells = (list(err.values) + [""] * width)[:width]
-        yield [*cells, _("Row %(n)d: %(p)s") % {"n": err.row_number, "p": describe(err.problems)}]
+        problem = _("Row %(n)d: %(p)s") % {"n": err.row_number, "p": describe(err.problems)}
+        yield [spreadsheet_safe(c) for c in [*cells, problem]]
 
 
 def error_file(job: ImportJob, file_format: str) -> tuple[bytes, str, str]:

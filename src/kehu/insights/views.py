@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kehu.analytics.value import SEGMENTS
 from kehu.core import permissions
+from kehu.core.exports import spreadsheet_safe
 from kehu.core.models import Region, Role, Team
 from kehu.insights import selectors, services, tasks
 from kehu.insights.forms import AnalyticsConfigForm
@@ -101,11 +102,8 @@ def _export_setup(request: HttpRequest):
     return run, rows
 
 
-def _cell(value: Any) -> Any:
-    # Spreadsheet formula injection: text starting with = + - @ is shown, never evaluated.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+# Spreadsheet formula injection: the one escape, shared with every file Kehu hands out.
+_cell = spreadsheet_safe
 
 
 class _Echo:
