@@ -1,4 +1,4 @@
-# Kehu: the two commands are `make run` and `make test`.
+# Kehu: the two commands are `make run` and `make test` (`make dev`: the reloading dev server).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint typecheck pytest pytest-postgres bench messages install install-dev clean
+.PHONY: run dev demo-db test lint typecheck pytest pytest-postgres bench messages install install-dev clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(BIN)/uv
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+demo-db: install
 	$(KEHU) migrate --no-input -v 0
 	@# A freshly built demo also gets its first analytics run and duplicate search, so the
 	@# value report and the review queue have something to show.
@@ -35,8 +35,16 @@ run: install
 	@if grep -q "^Built" $(VENV)/.demo-output; then \
 	  $(KEHU) analytics run --no-progress && $(KEHU) dedupe; fi
 	@grep -A 12 "^Demo logins" $(VENV)/.demo-output || true
+
+# Served by gunicorn (2 workers forked from a preloaded master; see src/kehu/gunicorn_conf.py).
+run: demo-db
 	@echo "Kehu is serving http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(KEHU) runserver $(HOST):$(PORT) --noreload
+	$(BIN)/gunicorn -c python:kehu.gunicorn_conf --preload -w 2 -b $(HOST):$(PORT)
+
+# Django's development server: reloads on code changes, serves static files itself.
+dev: demo-db
+	@echo "Kehu (development server) at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(KEHU) runserver $(HOST):$(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench

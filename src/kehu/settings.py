@@ -59,17 +59,17 @@ def database_from_url(url: str) -> dict:
 BASE_DIR = Path(__file__).resolve().parent
 
 
-def _checkout_root() -> Path | None:
+def _checkout_root(package_dir: Path = BASE_DIR) -> Path | None:
     """The source checkout this package runs from (an editable install), or None."""
-    root = BASE_DIR.parent.parent
+    root = package_dir.parent.parent
     pyproject = root / "pyproject.toml"
-    is_checkout = BASE_DIR.parent.name == "src" and pyproject.is_file()
+    is_checkout = package_dir.parent.name == "src" and pyproject.is_file()
     if is_checkout and 'name = "kehu"' in pyproject.read_text(encoding="utf-8", errors="replace"):
         return root
     return None
 
 
-def _home() -> tuple[Path, str]:
+def _home(package_dir: Path = BASE_DIR) -> tuple[Path, str]:
     """Where Kehu keeps its data, resolved once and independent of the current directory
     (a relative ./var made `kehu` run from elsewhere silently start a new database and key).
 
@@ -79,7 +79,7 @@ def _home() -> tuple[Path, str]:
     explicit = env_str("KEHU_HOME")
     if explicit:
         return Path(explicit).expanduser().resolve(), "KEHU_HOME"
-    root = _checkout_root()
+    root = _checkout_root(package_dir)
     if root is not None:
         return root, "the source checkout"
     data_home = env_str("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -192,7 +192,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": database_from_url(
-        env_str("KEHU_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kehu.sqlite3'}"
+        env_str("KEHU_DATABASE_URL") or f"sqlite://{VAR_DIR / 'kehu.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -202,6 +202,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+
+def describe_database(database: dict | None = None) -> str:
+    """Where the data is, for the start-up line "Database: …" (never the password)."""
+    db = database or DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"SQLite {db['NAME']}  (KEHU_HOME from {HOME_SOURCE}: {HOME_DIR})"
+    host = f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
+    return f"PostgreSQL {db.get('USER') or ''}@{host}/{db['NAME']}"
+
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The search-key index carries customer_id for index-only scans on PostgreSQL; SQLite
