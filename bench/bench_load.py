@@ -378,7 +378,8 @@ def main() -> int:
     from kehu.customers.models import Customer
 
     port = free_port()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
+    for folder in (RESULTS, args.output.parent):
+        folder.mkdir(parents=True, exist_ok=True)
     server = start_server(setup["url"], port, args.workers, RESULTS / "load-gunicorn.log")
     load_before = os.getloadavg()[0]
     try:
