@@ -3,15 +3,19 @@ rules as the web pages, OpenAPI schema at /api/v1/openapi.json and docs at /api/
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import _csrf_needed
 
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
+from kehu.privacy import api as privacy_api
 
 
 class OfflineSwagger(Swagger):
@@ -40,7 +44,49 @@ class OfflineSwagger(Swagger):
         return json.dumps(self.settings).replace("</", "<\\/")
 
 
-api = NinjaAPI(
+def _json_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """ninja answers a wrong method with a plain-text 405, and its root URL raises Http404
+    (an HTML page): clients get the JSON error shape instead."""
+
+    @functools.wraps(view)  # keeps csrf_exempt and the other flags ninja sets on the view
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _json_not_found(request)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            response = JsonResponse(
+                {"detail": f"Method {request.method} not allowed; use {allowed}."}, status=405
+            )
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
+def _json_not_found(request: HttpRequest, **_kwargs: Any) -> HttpResponse:
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+class KehuAPI(NinjaAPI):
+    """Every answer under /api/v1/ is JSON: an unknown path is a JSON 404 (Django's would be
+    an HTML page), a wrong method a JSON 405."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = []
+        for url in super()._get_urls():
+            if isinstance(url, URLPattern):
+                url.callback = _json_errors(url.callback)
+            urls.append(url)
+        # Last, so it only catches what no endpoint matched.
+        urls.append(re_path(r"^.*$", _json_not_found, name="not-found"))
+        return urls
+
+
+api = KehuAPI(
     title="Kehu API",
     version="1",
     description=(
@@ -61,3 +107,4 @@ api.add_router("", relations.router)
 api.add_router("", interactions.router)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
+api.add_router("", privacy_api.router)

@@ -1,6 +1,7 @@
 """Every failure the API can meet becomes a JSON 4xx, never a 500 or an HTML page.
 
-One shape for all of them: ``{"detail": "message"}`` for 401/403/404/409 and
+One shape for all of them: ``{"detail": "message"}`` for 400/401/403/404/405/409 (412 adds
+the current version and what changed) and
 ``{"detail": [{"loc": [...], "msg": "...", "type": "..."}]}`` for 422, whether the error came
 from ninja's schema validation (wrong types, missing fields) or from the shared validators and
 ``Model.full_clean`` (Django ``ValidationError``), so clients parse one format.
@@ -11,13 +12,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+
+from kehu.customers.concurrency import MergedAway, StaleCustomer
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +120,25 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
         return respond(request, "Not found.", 404)
+
+    @api.exception_handler(StaleCustomer)
+    def stale(request: HttpRequest, exc: StaleCustomer) -> HttpResponse:
+        body = {
+            "detail": exc.message,
+            "current_version": exc.current,
+            "changes": [change.as_dict() for change in exc.changes()],
+        }
+        response = api.create_response(request, body, status=412)
+        response["ETag"] = f'"{exc.current}"'
+        return response
+
+    @api.exception_handler(MergedAway)
+    def merged_away(request: HttpRequest, exc: MergedAway) -> HttpResponse:
+        return respond(request, exc.message, 409)
+
+    @api.exception_handler(BadRequest)
+    def bad_request(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+        return respond(request, _short(exc) or "Bad request.", 400)
 
     @api.exception_handler(IntegrityError)
     def integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:

@@ -114,7 +114,7 @@ def create_payment(request: ApiRequest, invoice_id: int, payload: PaymentIn) -> 
     except ValidationError as exc:
         errors["amount"] = exc.error_list
     try:
-        paid_on = validators.clean_date(payload.paid_on, latest=timezone.localdate())
+        paid_on = validators.clean_business_date(payload.paid_on)
     except ValidationError as exc:
         errors["paid_on"] = exc.error_list
     with transaction.atomic():

@@ -9,11 +9,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kehu.core.text import phone_e164
@@ -111,25 +113,146 @@ def clean_birthday(value: str | dt.date | None) -> dt.date | None:
     return clean_date(value, earliest=dt.date(today.year - 120, 1, 1), latest=today)
 
 
+# The one rule for when business happened (orders, payments, invoices, "customer since"):
+# not before 1900 (older dates are typing errors, and year 1 overflows time-zone arithmetic)
+# and not after tomorrow (a day of slack for time zones and clocks, as for interactions).
+EARLIEST_BUSINESS_DATE = dt.date(1900, 1, 1)
+BUSINESS_FUTURE_SLACK = dt.timedelta(days=1)
+# Date-times anywhere (filters, interaction times) stay well inside what Python and the
+# databases can convert between time zones; outside it nothing real happened.
+EARLIEST_DATETIME_YEAR = 1900
+LATEST_DATETIME_YEAR = 2999
+
+
+def business_date_bounds(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    today = today or timezone.localdate()
+    return EARLIEST_BUSINESS_DATE, today + BUSINESS_FUTURE_SLACK
+
+
+def clean_business_date(value: str | dt.date | None) -> dt.date | None:
+    """A date on which business happened: an order, a payment, an acquisition."""
+    earliest, latest = business_date_bounds()
+    return clean_date(value, earliest=earliest, latest=latest)
+
+
+def clean_datetime(
+    value: str | dt.datetime | None,
+    *,
+    earliest: dt.datetime | None = None,
+    latest: dt.datetime | None = None,
+) -> dt.datetime | None:
+    """An aware date-time (naive ones are read in the current time zone) between the years
+    1900 and 2999, so converting it to UTC can never overflow."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, dt.datetime):
+        text = str(value).strip()
+        try:
+            parsed = parse_datetime(text)
+            if parsed is None:
+                day = clean_date(text)
+                parsed = dt.datetime.combine(day, dt.time()) if day else None
+        except (ValueError, ValidationError):
+            parsed = None
+        if parsed is None:
+            raise ValidationError(
+                _("“%(value)s” is not a date and time (use YYYY-MM-DD HH:MM)."),
+                code="datetime",
+                params={"value": text[:40]},
+            )
+        value = parsed
+    if not EARLIEST_DATETIME_YEAR <= value.year <= LATEST_DATETIME_YEAR:
+        raise ValidationError(
+            _("The year must be between %(earliest)s and %(latest)s."),
+            code="range",
+            params={"earliest": EARLIEST_DATETIME_YEAR, "latest": LATEST_DATETIME_YEAR},
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if earliest and value < earliest:
+        raise ValidationError(
+            _("The time may not be before %(date)s."), code="range", params={"date": earliest}
+        )
+    if latest and value > latest:
+        raise ValidationError(
+            _("The time may not be after %(date)s."), code="range", params={"date": latest}
+        )
+    return value
+
+
+# One way to read a number typed by a person. Thousands separators only in groups of three
+# ("1,280.50"), ASCII digits only: "1,2,3" could be a list or 1.23 in another locale, and
+# full-width "１２３" usually means the input method was in the wrong mode, so both are
+# refused rather than guessed. A currency sign in front is allowed ("¥99").
+_NUMBER = re.compile(
+    r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d{1,4})?|[+-]?\.\d+", re.ASCII
+)
+_CURRENCY = "¥￥$"
+
+
+def parse_number(value: object) -> Decimal:
+    """The number in ``value`` (int, Decimal, float or text), or a ValidationError saying why
+    it is not one. No range checks: the callers know the range."""
+    if isinstance(value, bool):
+        raise ValidationError(
+            _("“%(value)s” is not a number."), code="number", params={"value": value}
+        )
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value)) if value == value else Decimal("NaN")
+    else:
+        text = str(value).strip().lstrip(_CURRENCY).strip()
+        if any(ch.isdigit() and not ch.isascii() for ch in text):
+            raise ValidationError(
+                _("“%(value)s” contains full-width or other non-ASCII digits; type 0-9."),
+                code="number",
+                params={"value": value},
+            )
+        if not _NUMBER.fullmatch(text):
+            code = "ambiguous" if "," in text else "number"
+            message = (
+                _("“%(value)s” is ambiguous: use commas only between groups of three digits.")
+                if code == "ambiguous"
+                else _("“%(value)s” is not a number.")
+            )
+            raise ValidationError(message, code=code, params={"value": value})
+        number = Decimal(text.replace(",", ""))
+    if not number.is_finite():
+        raise ValidationError(_("The number must be finite."), code="number")
+    return number
+
+
 def clean_decimal(
     value: object, *, minimum: Decimal | None = None, maximum: Decimal | None = None
 ) -> Decimal | None:
     if value is None or value == "":
         return None
-    text = re.sub(r"[,\s¥￥$]", "", str(value))
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(
-            _("“%(value)s” is not a number."), code="number", params={"value": value}
-        ) from None
-    if not number.is_finite():
-        raise ValidationError(_("The number must be finite."), code="number")
+    number = parse_number(value)
     if minimum is not None and number < minimum:
         raise ValidationError(_("Must be at least %(min)s."), code="range", params={"min": minimum})
     if maximum is not None and number > maximum:
         raise ValidationError(_("Must be at most %(max)s."), code="range", params={"max": maximum})
     return number
+
+
+def clean_integer(
+    value: object, *, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
+    """A whole number, by the same reading as ``clean_decimal`` ("1,000" yes, "1,2,3" and
+    "１２３" no, "2.5" no)."""
+    number = clean_decimal(
+        value,
+        minimum=None if minimum is None else Decimal(minimum),
+        maximum=None if maximum is None else Decimal(maximum),
+    )
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValidationError(
+            _("“%(value)s” is not a whole number."), code="integer", params={"value": value}
+        )
+    return int(number)
 
 
 def clean_choice(value: str | None, choices) -> str:

@@ -228,6 +228,11 @@ class Customer(Audited, TimeStamped):
 
     is_archived = models.BooleanField(_("archived"), default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency: every write path (edit, reassign, archive/restore, merge,
+    # import) raises it by one, so an edit form or API client that loaded version n can be
+    # refused when the record has moved on. Analytics scores don't raise it: they are not
+    # what a person edits. The database default lets COPY paths that leave it out insert 1.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
     merged_into = models.ForeignKey(
         "self",
         null=True,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core import permissions
+from kehu.core.params import int_param
 from kehu.imports import mapping as mapping_mod
 from kehu.imports import selectors, services
 from kehu.imports.forms import MappingForm, UploadForm
@@ -94,7 +95,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("This import has run; upload the file again."))
             return redirect("imports:detail", pk=job.pk)
         if action == "apply_saved":
-            chosen = saved.filter(pk=request.POST.get("saved") or 0).first()
+            chosen = saved.filter(pk=int_param(request.POST, "saved") or 0).first()
             if chosen is not None:
                 merged = mapping_mod.merge_mapping(job.kind, job.headers, chosen.mapping)
                 services.job_set_mapping(job=job, mapping=merged, by=request.user)
