@@ -34,11 +34,13 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results"
+# The synthetic generator is test data (tests/support), not part of the package.
+sys.path.insert(0, str(ROOT))
 
 
 def synthetic_csv(n: int, seed: int, dup_rate: float) -> tuple[Path, Path]:
     """Customers CSV and entity-id truth (.npy), generated once per parameters."""
-    from kehu.analytics.quality.synthetic import generate_customers
+    from tests.support.synthetic import generate_customers
 
     DATA.mkdir(parents=True, exist_ok=True)
     stem = f"customers_{n}_seed{seed}_dup{dup_rate:g}"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kehu.analytics.quality.dedupe import DuplicateFinder
-from kehu.analytics.quality.synthetic import generate_customers
+from tests.support.synthetic import generate_customers
 
 # Three ways of writing the same 张伟 (simplified, traditional, pinyin; the phone
 # in three formats), two *other* people called 张伟, and a few others.

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from kehu.analytics.quality.dedupe import DuplicateFinder
-from kehu.analytics.quality.synthetic import generate_customers
+from tests.support.synthetic import generate_customers
 
 from .conftest import cluster_of
 

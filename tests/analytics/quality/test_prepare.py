@@ -16,7 +16,7 @@ from kehu.analytics.quality.prepare import (
     prepare_records,
     prepare_table,
 )
-from kehu.analytics.quality.synthetic import generate_customers
+from tests.support.synthetic import generate_customers
 
 TRADITIONAL = [
     "臺灣省臺北市中正區重慶南路一段122號",

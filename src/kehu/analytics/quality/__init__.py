@@ -16,7 +16,8 @@ name/pinyin and text helpers it re-exports), ``prepare`` (table -> features),
 ``spec`` (Splink comparisons, blocking rules, priors), ``dedupe`` (the
 estimator), ``clustering`` (union-find with feedback constraints),
 ``candidates`` (single-record scoring, lookup keys), ``csvio``/``cli`` (the
-``kehu dedupe`` command), ``synthetic`` (test and benchmark data).
+``kehu dedupe`` command).  Test and benchmark data come from
+``tests/support/synthetic.py``, outside the runtime package.
 """
 
 from typing import Any

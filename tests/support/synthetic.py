@@ -1,6 +1,7 @@
 """Deterministic synthetic Chinese customer data with known duplicates.
 
-Used by the benchmark (``bench/bench_dedupe.py``) and by tests.  Nothing here is
+Used by the benchmark (``bench/bench_dedupe.py``) and by tests; it lives under
+tests/ because it is not part of the runtime package.  Nothing here is
 real personal data: names are drawn from common surnames / given-name
 characters, phones are random mobile numbers, ID numbers are well-formed but
 random.  The generator is vectorised with numpy where it matters so a million
@@ -20,7 +21,7 @@ import pandas as pd
 from opencc import OpenCC
 from pypinyin import lazy_pinyin
 
-from .names import _SURNAME_READINGS
+from kehu.analytics.quality.names import _SURNAME_READINGS
 
 __all__ = ["SyntheticData", "generate_customers"]
 
@@ -67,7 +68,6 @@ _HOMOPHONES = {
     "昊": "浩",
     "梅": "玫",
     "红": "虹",
-    "海": "凯",
 }
 
 # province, city, 4-digit postcode prefix, districts, population weight
