@@ -305,7 +305,14 @@ def _problem_dicts(job: ImportJob, problems: list[tuple[str, str]]) -> list[dict
 
 
 def _short(text: str, limit: int = 500) -> str:
+    text = _storable(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _storable(text: str) -> str:
+    """A refused cell kept for the error file: PostgreSQL's JSON can't hold NUL, so it is
+    shown as ␀ (the row was refused for it)."""
+    return text.replace("\x00", "\u2400") if "\x00" in text else text
 
 
 def job_run(
@@ -420,7 +427,10 @@ def _commit_batch(job: ImportJob, writer: Any, batch: list[Unit], dry_run: bool,
 
     def error(number: int, cells: list[str], problems: list[tuple[str, str]]) -> ImportRowError:
         return ImportRowError(
-            job=job, row_number=number, values=cells, problems=_problem_dicts(job, problems)
+            job=job,
+            row_number=number,
+            values=[_storable(c) for c in cells],
+            problems=_problem_dicts(job, problems),
         )
 
     errors = [
