@@ -70,10 +70,18 @@ GROUPS = {
 GROUP_NAMES = tuple(dict.fromkeys(GROUPS.values()))
 
 
+# Money is summed in integer units of 1/10,000: a sum of doubles depends on the order the
+# engine adds them in (threads, partitions), an integer sum does not, so the features, and
+# with them the scores, are the same on every run and engine.
+SCALE = 10_000
+
+
 def facts(tx: ir.Table, *, as_of_day: int, window_days: int) -> ir.Table:
     """One row per customer who bought on or before ``as_of_day``: counts and sums."""
-    daily = E.daily_purchases(tx, until_day=as_of_day)
-    zero = ibis.literal(0.0)
+    known = tx.filter(tx.day <= as_of_day)
+    units = (known.amount * SCALE).round().cast("int64")
+    daily = known.group_by(["customer_id", "day"]).aggregate(amount=units.sum())
+    zero = ibis.literal(0, type="int64")
     year = daily.day > as_of_day - 365
     prior_year = (daily.day > as_of_day - 730) & ~year
     recent = daily.day > as_of_day - window_days
@@ -109,14 +117,14 @@ def derive(table: pa.Table, *, as_of_day: int, window_days: int) -> dict[str, np
     """The feature columns (``FEATURES``) from a ``facts`` table, as float arrays."""
     first, last = _np(table, "first_day"), _np(table, "last_day")
     prev = _np(table, "prev_day")  # NaN for one-time buyers
-    n_days, revenue = _np(table, "n_days"), _np(table, "revenue")
+    n_days, revenue = _np(table, "n_days"), _np(table, "revenue") / SCALE
     x = n_days - 1
     days_since = as_of_day - last
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_gap = np.where(x > 0, (last - first) / x, np.nan)
         overdue = days_since / mean_gap
-        prior = _np(table, "spend_prior_year")
-        trend = np.where(prior > 0, _np(table, "spend_year") / prior - 1, np.nan)
+        prior = _np(table, "spend_prior_year") / SCALE
+        trend = np.where(prior > 0, _np(table, "spend_year") / SCALE / prior - 1, np.nan)
     out = {
         "days_since_last": days_since,
         "mean_gap": mean_gap,
@@ -125,7 +133,7 @@ def derive(table: pa.Table, *, as_of_day: int, window_days: int) -> dict[str, np
         "frequency": x,
         "tenure": as_of_day - first,
         "avg_spend": revenue / n_days,
-        "spend_year": _np(table, "spend_year"),
+        "spend_year": _np(table, "spend_year") / SCALE,
         "spend_trend": trend,
         "recent": _np(table, "recent"),
         "before": _np(table, "before"),
