@@ -90,7 +90,7 @@ def _read(path: Path) -> tuple[pa.Table, bytes, str]:
     """All columns as strings, header names lower-cased; blank rows dropped.
 
     pyarrow's reader is multi-threaded and keeps cells as Arrow strings (no
-    Python object per cell), ~5x cheaper than pandas on a million rows.  Every
+    Python object per cell), much cheaper than pandas on a large file.  Every
     type is forced to string: ids such as "007" and postcodes keep their zeros.
     """
     data, encoding = _utf8(path)

@@ -298,12 +298,96 @@ def normalize_city(value: Any) -> str | None:
     return "".join(_split_latin(text)) or None
 
 
+# Province-level names, as an address may start with them ("广东省广州市…" is often
+# typed "广州市…").  Municipalities are included: "北京市朝阳区…" and "朝阳区…" are one
+# address in Beijing.
+_PROVINCES = [
+    "北京",
+    "天津",
+    "上海",
+    "重庆",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "台湾",
+    "内蒙古",
+    "广西",
+    "西藏",
+    "宁夏",
+    "新疆",
+    "香港",
+    "澳门",
+]
+# Administrative words people leave out or keep at will.  Longest first; the
+# single characters are removed wherever they stand, on both sides of a comparison alike,
+# so "广东省广州市天河区" and "广东广州天河" become the same text.
+_ADMIN_WORDS = (
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+)
+_ADMIN_WORDS_RE = re.compile("|".join(_ADMIN_WORDS) + "|[省市区]")
+_PROVINCE_RE = re.compile("^(?:" + "|".join(sorted(_PROVINCES, key=len, reverse=True)) + ")")
+# Chinese numerals in house, building and room numbers ("三百八十五号" = "385号").
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_CN_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUMBER_RE = re.compile("([零〇一二两三四五六七八九十百千]+)(?=号|栋|幢|楼|室|单元|层|弄|座)")
+
+
+def _cn_number(text: str) -> str:
+    """ "三百八十五" -> "385", "十二" -> "12", "一二零一" -> "1201" (digit by digit)."""
+    if not any(c in _CN_UNITS for c in text):
+        return "".join(str(_CN_DIGITS[c]) for c in text)
+    total, digit = 0, 0
+    for char in text:
+        if char in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[char]
+            digit = 0
+        else:
+            digit = _CN_DIGITS[char]
+    return str(total + digit)
+
+
 def address_compact(value: Any) -> str | None:
-    """Simplified, lower-cased address with spaces and punctuation removed."""
+    """Canonical address text: simplified script, half-width, lower case, no spaces or
+    punctuation, Chinese house numbers as digits, and the parts people write or leave
+    out at will removed: a leading province name and the words 省/市/区/自治区.
+
+    ``"廣東省廣州市天河區天河路３８５號"`` and ``"广州天河天河路385号"`` give the same text.
+    """
     text = clean_text(value)
     if text is None:
         return None
-    return NON_ALNUM_RE.sub("", text) or None
+    text = NON_ALNUM_RE.sub("", text)
+    if CJK_RE.search(text):
+        text = _CN_NUMBER_RE.sub(lambda m: _cn_number(m.group(1)), text)
+        text = _ADMIN_WORDS_RE.sub("", text)
+        stripped = _PROVINCE_RE.sub("", text, count=1)
+        text = stripped if len(stripped) >= 2 else text
+    return text or None
 
 
 def address_bigrams(value: Any) -> list[str]:

@@ -35,13 +35,15 @@ COMPARISON_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("name_norm", "name_py", "name_py_sorted"),
     "family_name": ("family_py", "given_py"),
     "given_name": ("given_py", "family_py"),
-    "phone": ("phone",),
+    # The house numbers too: a phone shared within one home proves less (see _phone).
+    "phone": ("phone", "addr_numbers"),
     "email": ("email", "email_local"),
     "birthday": ("birthday",),
     "postcode": ("postcode",),
     "city": ("city",),
     "locality": ("postcode", "city"),
-    "address": ("addr_bigrams", "addr_numbers"),
+    # The company too: another address within one employer counts less (see _address).
+    "address": ("addr_bigrams", "addr_numbers", "company"),
     "id_number": ("id_number",),
     "company": ("company",),
 }
@@ -54,6 +56,16 @@ def _null(*cols: str) -> Level:
 
 def _lvl(sql: str, label: str, m: float, u: float) -> Level:
     return {"sql_condition": sql, "label_for_charts": label, "m_probability": m, "u_probability": u}
+
+
+def _fixed(sql: str, label: str, m: float, u: float) -> Level:
+    """A level whose m and u are set by hand and never estimated.
+
+    For evidence the data cannot teach: EM separates two classes, and a class of
+    households (one phone, one address, several people) looks to it like a class of
+    duplicates.
+    """
+    return {**_lvl(sql, label, m, u), "fix_m_probability": True, "fix_u_probability": True}
 
 
 def _else(m: float, u: float) -> Level:
@@ -71,8 +83,8 @@ def _jw(col: str) -> str:
 def _typo(col: str) -> str:
     """Same length and one substitution or one adjacent transposition.
 
-    ``damerau_levenshtein`` is ~100x slower than ``hamming`` in DuckDB, so it
-    only runs on the rare pairs that differ in exactly two positions.  DuckDB
+    ``damerau_levenshtein`` is far slower than ``hamming`` in DuckDB (figures
+    in bench/README.md), so it only runs on the rare pairs that differ in exactly two positions.  DuckDB
     evaluates CASE/AND lazily, so ``hamming`` (which raises on unequal
     lengths) never sees strings of different length; a test covers this.
     All callers use ASCII keys, so bytes = characters.
@@ -93,18 +105,31 @@ def _comparison(name: str, description: str, levels: list[Level]) -> dict[str, A
     }
 
 
+# Both names written in Chinese characters: the first character of the normalised
+# name is a CJK ideograph (U+3400 and up; latin names are lower-case ASCII).  A code
+# point test is far cheaper than a regular expression on millions of sampled pairs.
+_BOTH_HAN = 'unicode("name_norm_l") >= 13312 AND unicode("name_norm_r") >= 13312'
+
+
 def _name() -> dict[str, Any]:
     # Best of the written-order and the sorted pinyin, so "Wei Zhang" vs 张玮
     # still scores as a near match.
     jw = f"greatest({_jw('name_py')}, {_jw('name_py_sorted')})"
     return _comparison(
         "name",
-        "full name: exact / same pinyin / same syllables any order / Jaro-Winkler on pinyin",
+        "full name: exact / same pinyin / same syllables any order / "
+        "other name in characters / Jaro-Winkler on pinyin",
         [
             _null("name_py"),
             _lvl(_eq("name_norm"), "exact (normalised)", 0.55, 2e-4),
+            # Other script, a homophone character, spaces: the same sound.
             _lvl(_eq("name_py"), "same pinyin", 0.15, 2e-4),
             _lvl(_eq("name_py_sorted"), "same pinyin, other order", 0.05, 1e-4),
+            # Two names typed in characters that do not even sound alike are two
+            # people (张伟 / 张芳: a family on one phone and address); a typo in
+            # characters is a homophone, caught above.  Jaro-Winkler on their pinyin
+            # would call zhangwei / zhangwen "similar".  Fixed by hand: see _fixed.
+            _fixed(_BOTH_HAN, "other name, both in characters", 0.004, 0.9),
             _lvl(f"{jw} >= 0.92", "pinyin Jaro-Winkler >= 0.92", 0.12, 3e-3),
             _lvl(f"{jw} >= 0.80", "pinyin Jaro-Winkler >= 0.80", 0.06, 0.05),
             _else(0.07, 0.95),
@@ -130,9 +155,20 @@ def _name_part(col: str, label: str, other: str) -> dict[str, Any]:
 def _phone() -> dict[str, Any]:
     return _comparison(
         "phone",
-        "phone (E.164): exact / one digit different",
+        "phone (E.164): exact within one home / exact / one digit different",
         [
             _null("phone"),
+            # People who share a phone mostly share a home (a family's landline).
+            # Fellegi-Sunter adds phone and address as if independent, so a shared
+            # phone *and* address counted twice and merged every household; here the
+            # phone adds little once the address (house, building, room numbers) is
+            # the same, and the address comparison carries the evidence of both.
+            _fixed(
+                f'{_eq("phone")} AND {_eq("addr_numbers")} AND length("addr_numbers_l") > 1',
+                "exact, same house numbers",
+                0.3,
+                0.15,
+            ),
             _lvl(_eq("phone"), "exact", 0.80, 1e-6),
             _lvl(_typo("phone"), "one digit off", 0.03, 1e-5),
             _else(0.17, 1.0),
@@ -239,7 +275,7 @@ def jaccard_sql(col: str) -> str:
     """Set Jaccard of two *distinct* integer lists (bigram codes).
 
     Counts list elements, never bytes.  ``list_filter``/``list_contains`` on
-    integers is ~5x faster in DuckDB than ``list_intersect`` on strings, and
+    integers is much faster in DuckDB than ``list_intersect`` on strings, and
     DuckDB evaluates the identical sub-expression once across the CASE levels.
     """
     inter = f'len(list_filter("{col}_l", lambda x: list_contains("{col}_r", x)))'
@@ -262,15 +298,27 @@ def _address() -> dict[str, Any]:
         [
             # The null level goes *after* the similarity levels on purpose: with a
             # leading IS NULL branch DuckDB stops sharing the (expensive) Jaccard
-            # sub-expression between branches, which made this comparison ~7x
-            # slower.  A NULL list makes every Jaccard condition NULL (not true),
-            # so missing addresses still land on the null level.
-            _lvl(f"{jac} >= 0.9 AND {same_numbers}", "bigram Jaccard >= 0.9", 0.55, 1e-6),
-            _lvl(f"{jac} >= 0.7 AND {same_numbers}", "bigram Jaccard >= 0.7", 0.2, 1e-5),
-            _lvl(f"{jac} >= 0.5 AND {same_numbers}", "bigram Jaccard >= 0.5", 0.1, 1e-4),
+            # sub-expression between branches, which made this comparison several
+            # times slower (bench/README.md).  A NULL list makes every Jaccard
+            # condition NULL (not true), so missing addresses still land on the
+            # null level.  For the same reason no level tests another column
+            # before the Jaccard: household phones are handled in _phone.
+            #
+            # u priors: one home is shared by a household (family, flatmates), so two
+            # random customers share an address far more often than a phone; with the
+            # prior P(match) of 1e-4 an address alone gives odds of about 3:1, not
+            # the near proof a u of 1e-6 made of it.
+            _lvl(f"{jac} >= 0.9 AND {same_numbers}", "bigram Jaccard >= 0.9", 0.55, 2e-5),
+            _lvl(f"{jac} >= 0.7 AND {same_numbers}", "bigram Jaccard >= 0.7", 0.2, 4e-5),
+            _lvl(f"{jac} >= 0.5 AND {same_numbers}", "bigram Jaccard >= 0.5", 0.1, 2e-4),
             _lvl(f"{jac} >= 0.5", "similar, other house number", 0.04, 2e-3),
             _lvl(f"{jac} >= 0.3", "bigram Jaccard >= 0.3", 0.03, 0.03),
             _null("addr_bigrams"),
+            # One record of a person may carry the office address, another the home:
+            # within one employer another address says little (colleagues live
+            # apart, duplicates often do too), so it weighs little.  Fixed by hand,
+            # as EM sees too few such pairs to estimate it.
+            _fixed(_eq("company"), "other address, same company", 0.5, 0.95),
             _else(0.08, 0.97),
         ],
     )
@@ -345,16 +393,16 @@ class BlockingRule:
 # typos, pinyin vs. characters).  A bare-name or bare-postcode rule would be
 # O(n^2 / #groups) and is never used.  Rules that still explode on a given data
 # set (e.g. everybody shares one postcode) are dropped at fit time by a
-# pre-count, see ``DuplicateFinder.max_pairs_per_rule``.
+# pre-count, see ``DuplicateFinder.max_pairs_per_rule``.  Pairs per rule on
+# the benchmark are in bench/README.md.  name+city is the largest (common names
+# in big cities); it is kept because it is what finds a moved customer whose
+# phone changed too.
 #
-# Measured on the 1M synthetic benchmark (pairs per rule before removing those
-# found by earlier rules): phone 70k, e-mail 17k, ID 4k, name+city 1.38M,
-# name+birthday 39k, name+postcode 65k, surname+postcode+birthday 30k,
-# birthday+postcode 49k, surname+birthday+city 75k, e-mail local part+surname
-# 16k, company+surname 235k: ~2M candidate pairs, scored in ~5 s on 2 cores.
-# name+city is the largest (common names in big cities) and could be the first
-# to tighten; it is kept because it is what finds a moved customer whose phone
-# changed too.
+# The name+address rules find duplicates that share neither phone nor e-mail
+# (issue #9) when the data has no city column: the order-free pinyin name with
+# the first characters of the canonical address (city and district once the
+# province and 省/市/区 are gone) or with the house number, which survives any
+# rewriting of the text around it.
 _PREDICTION_RULES = (
     BlockingRule(("phone",), ("phone",)),
     BlockingRule(("email",), ("email",)),
@@ -367,6 +415,8 @@ _PREDICTION_RULES = (
     BlockingRule(("name_surname", "birthday", "city"), ("name", "birthday", "city")),
     BlockingRule(("email_local", "name_surname"), ("email", "name")),
     BlockingRule(("company", "name_surname"), ("company", "name")),
+    BlockingRule(("name_py_sorted", "addr_prefix"), ("name", "address")),
+    BlockingRule(("name_py_sorted", "addr_house"), ("name", "address")),
 )
 
 
