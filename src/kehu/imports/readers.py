@@ -96,7 +96,7 @@ def _share(path: Path, encoding: str, common) -> float:
 
 
 def _better_reading(path: Path) -> str:
-    """"Big5" or "Shift-JIS" when the file reads as that more plausibly than as GBK, else
+    """ "Big5" or "Shift-JIS" when the file reads as that more plausibly than as GBK, else
     "". GB18030 decodes almost any bytes, so Big5 (Taiwan, Hong Kong) and Shift-JIS (Japan)
     files pass its strict check; read as GBK their text lands in kana, Cyrillic and rare
     characters, while in their own encoding it is everyday text. Each reading is scored by
@@ -183,8 +183,10 @@ class Table:
                     check(number, cells)
                     yield number, cells
             return
-        # The csv module refuses a longer field itself, before building it.
-        csv.field_size_limit(limits.cell_chars + 1)
+        # The csv module refuses a longer cell itself, before building it; what is left to
+        # check per row is its width, inline: every row of a big import passes here.
+        csv.field_size_limit(limits.cell_chars)
+        columns, width = limits.columns, limits.cell_chars
         with self.path.open(encoding=self.encoding, newline="") as fh:
             reader = csv.reader(fh, delimiter=self.delimiter)
             number = 1
@@ -193,15 +195,33 @@ class Table:
                 for number, row in enumerate(reader, start=2):  # noqa: B007 — used below
                     cells = [cell.strip() for cell in row]
                     if any(cells):
-                        check(number, cells)
+                        if len(cells) > columns or sum(map(len, cells)) > width:
+                            check(number, cells)
                         yield number, cells
             except csv.Error as exc:
                 raise limits.cell_too_long(number + 1, None, limits.cell_chars + 1) from exc
 
     def check(self) -> None:
-        """Read every row once, so a file beyond the limits is refused before it is stored."""
-        for _row in self.rows():
-            pass
+        """Read every row once, so a file beyond the limits is refused before it is stored.
+        A CSV file is read raw: the csv module enforces the cell limit, and only rows that
+        might break the others are looked at closer (a million-row file is checked in
+        seconds; see bench/README.md)."""
+        if self.file_format == "xlsx":
+            for _row in self.rows():
+                pass
+            return
+        limits = Limits.current()
+        csv.field_size_limit(limits.cell_chars)
+        columns, width = limits.columns, limits.cell_chars
+        with self.path.open(encoding=self.encoding, newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            number = 1
+            try:
+                for number, row in enumerate(reader, start=1):  # noqa: B007 — used below
+                    if len(row) > columns or sum(map(len, row)) > width:
+                        limits.check_row(number, [cell.strip() for cell in row])
+            except csv.Error as exc:
+                raise limits.cell_too_long(number + 1, None, limits.cell_chars + 1) from exc
 
     def count_rows(self) -> int:
         """Data rows, for progress bars: a cheap pass, no validation."""
@@ -253,7 +273,7 @@ def open_table(path: Path | str, *, file_format: str | None = None) -> Table:
     with path.open(encoding=encoding, newline="") as fh:
         sample = fh.read(SAMPLE_BYTES)
     delimiter = _sniff_delimiter(sample)
-    csv.field_size_limit(limits.cell_chars + 1)
+    csv.field_size_limit(limits.cell_chars)
     reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
     try:
         header = next(reader, [])
