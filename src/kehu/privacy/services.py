@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core import audit
+from kehu.core.exports import spreadsheet_safe
 from kehu.core.personal_data import scrub_audit, scrub_text, sources
 from kehu.customers.models import Customer
 from kehu.privacy import rules
@@ -85,11 +86,10 @@ def _sheet_title(label: str, used: set[str]) -> str:
 
 
 def _xlsx_value(value: Any) -> Any:
-    from kehu.insights.views import _cell  # the value report's formula-injection escape
-
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    return _cell(value)
+    # The value report's formula-injection escape: text is shown, never evaluated.
+    return spreadsheet_safe(value)
 
 
 def export_xlsx(*, customer: Customer, sections: list[dict[str, Any]], by: Any) -> bytes:
