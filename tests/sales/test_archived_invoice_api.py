@@ -1,5 +1,6 @@
-"""The API refuses a payment on an archived customer's invoice with a 422 (the API's validation error) naming the
-invoice, through the same service rule as the import (issue #9); nothing is stored."""
+"""The API refuses a payment on an archived customer's invoice with a 422 (its validation
+error) naming the invoice, by the same service rule as the import (issue #9); nothing is
+stored."""
 
 import pytest
 
