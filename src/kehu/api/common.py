@@ -27,7 +27,7 @@ def visible_customer(user: Any, pk: int, *, include_archived: bool = True) -> Cu
     customer = qs.select_related("owner", "team", "partner").filter(pk=pk).first()
     if customer is None:
         raise Http404
-    return customer
+    return permissions.loaded_for(customer, user)
 
 
 def visible_customer_ids(user: Any) -> QuerySet:

@@ -13,9 +13,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from ninja import Query, Router, Status
+from django.http import HttpResponse
+from ninja import Header, Query, Router, Status
 
-from kehu.api.common import ApiRequest, paginate, ref, require, user_ref, visible_customer
+from kehu.api.common import ApiRequest, paginate, ref, user_ref, visible_customer
 from kehu.api.errors import Conflict
 from kehu.api.schemas import (
     READ_ERRORS,
@@ -26,61 +27,39 @@ from kehu.api.schemas import (
     CustomerPatch,
     CustomerQuery,
     DuplicateConflict,
+    PreconditionFailed,
 )
-from kehu.core import permissions, validators
+from kehu.core import permissions
 from kehu.core.models import Partner, Role
-from kehu.customers import selectors, services
+from kehu.core.permissions import Action
+from kehu.customers import concurrency, selectors, services
+from kehu.customers import fields as customer_fields
+from kehu.customers.concurrency import MergedAway
 from kehu.customers.models import Customer, Tag
 from kehu.quality.warning import duplicate_warning
 
 router = Router(tags=["customers"])
 
+# The choice lists of the editable fields (for the schema's documentation); every field's
+# validator is the field registry's (kehu.customers.fields), shared with the form.
 CHOICES: dict[str, Any] = {
-    "kind": Customer.Kind.choices,
-    "gender": Customer._meta.get_field("gender").choices,
-    "age_band": Customer.AgeBand.choices,
-    "income_band": Customer.IncomeBand.choices,
-    "source": Customer.Source.choices,
+    name: customer_fields.field(name).model_field.choices
+    for name in customer_fields.EDITABLE
+    if customer_fields.field(name).model_field.choices
 }
-CLEANERS: dict[str, Callable[[Any], Any]] = {
-    "phone": validators.clean_phone,
-    "email": validators.clean_email,
-    "birthday": validators.clean_birthday,
-    "acquired_on": validators.clean_date,
-}
-TEXT_FIELDS = {
-    "name",
-    "name_en",
-    "province",
-    "city",
-    "district",
-    "address",
-    "postcode",
-    "trade_area",
-    "id_number",
-    "industry",
-    "notes",
-}
+IF_MATCH = Header(
+    None,
+    alias="If-Match",
+    description='The ETag from GET (e.g. "3"): the change applies only to that version',
+)
 # Who may own customers: the same list the web reassignment form offers.
 OWNER_ROLES = (Role.SALES, Role.MANAGER, Role.ADMIN)
-MASK = "****-**-**"
 
 
 # --- input --------------------------------------------------------------------------------
 
 
 def _clean_value(field: str, value: Any) -> Any:
-    if field in CHOICES:
-        return validators.clean_choice(value, CHOICES[field])
-    if field in CLEANERS:
-        return CLEANERS[field](value)
-    if field in TEXT_FIELDS:
-        return (value or "").strip()
-    if field == "external_id":
-        # Unique but optional: blank must be NULL or two blank ids would collide.
-        return (value or "").strip() or None
-    if field == "aliases":
-        return [a.strip() for a in value or [] if a.strip()]
     if field == "tags":
         return None if value is None else sorted({t.strip() for t in value if t.strip()})
     if field == "partner_id":
@@ -98,7 +77,7 @@ def _clean_value(field: str, value: Any) -> Any:
         if owner is None:
             raise ValidationError("No such active sales rep, manager or admin.", code="owner")
         return owner
-    return value
+    return customer_fields.field(field).clean(value)
 
 
 def clean_customer_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -125,63 +104,40 @@ def _tags(names: list[str] | None) -> list[Tag] | None:
 # --- output -------------------------------------------------------------------------------
 
 
-def customer_out(c: Customer, *, masked: bool) -> dict[str, Any]:
-    phone, email, id_number, address = c.phone, c.email, c.id_number, c.address
-    birthday = c.birthday.isoformat() if c.birthday else None
-    if masked:
-        phone = permissions.mask(phone, keep_end=4)
-        email = permissions.mask_email(email)
-        id_number = permissions.mask(id_number)
-        address = permissions.mask(address)
-        birthday = MASK if birthday else None
-    return {
-        "id": c.pk,
-        "kind": c.kind,
-        "name": c.name,
-        "name_en": c.name_en,
-        "aliases": [str(a) for a in c.aliases or []],
-        "external_id": c.external_id,
-        "phone": phone,
-        "email": email,
-        "province": c.province,
-        "city": c.city,
-        "district": c.district,
-        "address": address,
-        "postcode": c.postcode,
-        "trade_area": c.trade_area,
-        "birthday": birthday,
-        "gender": c.gender,
-        "age_band": c.age_band,
-        "income_band": c.income_band,
-        "household_size": c.household_size,
-        "id_number": id_number,
-        "industry": c.industry,
-        "employees": c.employees,
-        "source": c.source,
-        "acquired_on": c.acquired_on,
-        "owner": user_ref(c.owner),
-        "team": ref(c.team),
-        "partner": ref(c.partner),
-        "tags": sorted(t.name for t in c.tags.all()),
-        "notes": c.notes,
-        "grade": c.grade,
-        "tier": c.tier,
-        "lifecycle_status": c.lifecycle_status,
-        "loyalty_stage": c.loyalty_stage,
-        "churn_type": c.churn_type,
-        "is_core": c.is_core,
-        "profit": c.profit,
-        "clv": c.clv,
-        "completeness": c.completeness,
-        "is_archived": c.is_archived,
-        "created_at": c.created_at,
-        "updated_at": c.updated_at,
-        "masked": masked,
-    }
+REFS: dict[str, Callable[[Any], Any]] = {"owner": user_ref, "team": ref, "partner": ref}
+
+
+def _raw(c: Customer, name: str) -> Any:
+    if name in REFS:
+        return REFS[name](getattr(c, name))
+    if name == "tags":
+        return sorted(t.name for t in c.tags.all())
+    if name == "aliases":
+        return [str(a) for a in c.aliases or []]
+    value = getattr(c, name)
+    if name == "birthday" and value is not None:
+        return value.isoformat()
+    return value
+
+
+def customer_out(c: Customer, *, user: Any) -> dict[str, Any]:
+    """The customer as ``user`` may see it: the registry's exported fields, personal data
+    masked and cost figures left out by the same rule as the pages (``fields.shown_value``)."""
+    out: dict[str, Any] = {"id": c.pk}
+    for name in customer_fields.names(exported=True):
+        if name == "id":
+            continue
+        value = customer_fields.shown_value(name, _raw(c, name), user=user)
+        if name == "birthday" and value == "":
+            value = None
+        out[name] = value
+    out["masked"] = permissions.masks_personal_data(user)
+    out["version"] = c.version
+    return out
 
 
 def _respond(request: ApiRequest, customer: Customer) -> dict[str, Any]:
-    return customer_out(customer, masked=permissions.masks_personal_data(request.auth))
+    return customer_out(customer, user=request.auth)
 
 
 # --- endpoints ----------------------------------------------------------------------------
@@ -189,7 +145,13 @@ def _respond(request: ApiRequest, customer: Customer) -> dict[str, Any]:
 
 @router.get("/customers", response={200: CustomerPage, **READ_ERRORS})
 def list_customers(request: ApiRequest, filters: Query[CustomerQuery]) -> dict[str, Any]:
-    """Customers you may see, filtered and paged (``limit`` at most 200)."""
+    """Customers you may see, filtered and paged (``limit`` at most 200). Roles that see
+    personal data masked search by name only: a phone or e-mail ``q`` is refused (422)."""
+    if selectors.search_refused(user=request.auth, q=filters.q):
+        raise ValidationError(
+            {"q": ["Your role sees personal data masked; search by name, not phone or e-mail."]},
+            code="personal_search",
+        )
     sort = filters.ordering if filters.ordering in selectors.SORTS else selectors.DEFAULT_SORT
     qs = selectors.customer_list(
         user=request.auth,
@@ -216,18 +178,32 @@ def list_customers(request: ApiRequest, filters: Query[CustomerQuery]) -> dict[s
     if filters.updated_since is not None:
         qs = qs.filter(updated_at__gte=filters.updated_since)
     qs = qs.select_related("partner").prefetch_related("tags")
-    masked = permissions.masks_personal_data(request.auth)
     return paginate(
         qs,
         limit=filters.limit,
         offset=filters.offset,
-        render=lambda c: customer_out(c, masked=masked),
+        render=lambda c: customer_out(c, user=request.auth),
     )
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **READ_ERRORS})
-def get_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
-    return _respond(request, visible_customer(request.auth, customer_id))
+def get_customer(request: ApiRequest, customer_id: int, response: HttpResponse) -> dict[str, Any]:
+    """The customer; the ``ETag`` header carries its version, for ``If-Match`` on PATCH."""
+    customer = visible_customer(request.auth, customer_id)
+    response["ETag"] = concurrency.etag(customer)
+    return _respond(request, customer)
+
+
+def _expected_version(if_match: str | None, customer: Customer) -> int | None:
+    """The version an ``If-Match`` header names (None: absent or ``*``, no check). Of a
+    list of ETags, the one that matches the stored version, if any; an unreadable header
+    can match nothing, so it fails like a stale one (412)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    versions = [concurrency.parse_version(tag) for tag in if_match.split(",")[:20]]
+    if customer.version in versions:
+        return customer.version
+    return next((v for v in versions if v is not None), 0)
 
 
 @router.post("/customers", response={201: CustomerOut, **WRITE_ERRORS, 409: DuplicateConflict})
@@ -239,10 +215,10 @@ def create_customer(
     A record that probably exists already is refused with 409 and the likely matches in
     ``duplicates``; send ``?allow_duplicate=true`` to create it anyway."""
     user = request.auth
-    require(permissions.can_edit(user))
+    permissions.require(user, Action.CHANGE)
     if payload.owner_id not in (None, user.pk):
         # Before validation, so a rep cannot probe which user ids exist.
-        require(permissions.can_reassign(user))
+        permissions.require(user, Action.REASSIGN)
     fields = clean_customer_fields(payload.model_dump(exclude_unset=True))
     if not allow_duplicate:
         candidates = duplicate_warning(user=user, fields=fields)
@@ -265,21 +241,40 @@ def create_customer(
     return Status(201, _respond(request, customer))
 
 
-@router.patch("/customers/{customer_id}", response={200: CustomerOut, **WRITE_ERRORS})
+@router.patch(
+    "/customers/{customer_id}",
+    response={200: CustomerOut, **WRITE_ERRORS, 412: PreconditionFailed},
+)
 def update_customer(
-    request: ApiRequest, customer_id: int, payload: CustomerPatch
+    request: ApiRequest,
+    customer_id: int,
+    payload: CustomerPatch,
+    response: HttpResponse,
+    if_match: str | None = IF_MATCH,
 ) -> dict[str, Any]:
     """Change the given fields; ``tags`` replaces the whole set. The owner is changed by
-    reassignment on the web, not here."""
+    reassignment on the web, not here.
+
+    Send the ``ETag`` of your GET in ``If-Match``: if the customer changed since, nothing is
+    saved and the answer is 412 with the fields changed in between (label, value then, value
+    now) and the current version. Without ``If-Match`` the change is applied to whatever is
+    stored (last write wins): clients that show a record before changing it should send it.
+    A customer merged into another is 409."""
     user = request.auth
-    require(permissions.can_edit(user))
+    permissions.require(user, Action.CHANGE)
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
+        if customer.merged_into_id:
+            raise MergedAway(customer_id=customer.pk, merged_into_id=customer.merged_into_id)
         if customer.is_archived:
             raise Conflict("The customer is archived; restore it first.")
+        expected = _expected_version(if_match, customer)
         fields = clean_customer_fields(payload.model_dump(exclude_unset=True))
         tags = _tags(fields.pop("tags", None))
-        customer = services.customer_update(customer=customer, by=user, tags=tags, **fields)
+        customer = services.customer_update(
+            customer=customer, by=user, tags=tags, expected_version=expected, **fields
+        )
+    response["ETag"] = concurrency.etag(customer)
     return _respond(request, customer)
 
 
@@ -287,7 +282,7 @@ def update_customer(
 def archive_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
     """Hide the customer from lists and search (managers and admins); idempotent."""
     user = request.auth
-    require(permissions.can_archive(user))
+    permissions.require(user, Action.ARCHIVE)
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
         if not customer.is_archived:
@@ -297,8 +292,10 @@ def archive_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
 
 @router.post("/customers/{customer_id}/restore", response={200: CustomerOut, **WRITE_ERRORS})
 def restore_customer(request: ApiRequest, customer_id: int) -> dict[str, Any]:
+    """Bring an archived customer back; idempotent. A customer merged into another is 409:
+    undo the merge instead."""
     user = request.auth
-    require(permissions.can_archive(user))
+    permissions.require(user, Action.RESTORE)
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
         if customer.is_archived:

@@ -17,7 +17,6 @@ from kehu.api.common import (
     ApiRequest,
     paginate,
     ref,
-    require,
     user_ref,
     visible_customer,
     visible_customer_ids,
@@ -33,8 +32,10 @@ from kehu.api.schemas import (
 )
 from kehu.core import permissions, validators
 from kehu.core.models import Role
+from kehu.core.permissions import Action
 from kehu.customers import services
 from kehu.customers.models import Channel, Department, Interaction
+from kehu.customers.rules import notes_shown
 
 router = Router(tags=["interactions"])
 
@@ -48,7 +49,9 @@ CHOICES: dict[str, Any] = {
 FUTURE_SLACK = dt.timedelta(days=1)
 
 
-def interaction_out(i: Interaction) -> dict[str, Any]:
+def interaction_out(i: Interaction, *, user: Any) -> dict[str, Any]:
+    """Notes a partner user may not read (another department's) come out empty, as on the
+    customer page (``rules.notes_shown``)."""
     return {
         "id": i.pk,
         "customer": ref(i.customer),
@@ -56,7 +59,7 @@ def interaction_out(i: Interaction) -> dict[str, Any]:
         "direction": i.direction,
         "department": i.department,
         "subject": i.subject,
-        "notes": i.notes,
+        "notes": i.notes if notes_shown(user, i) else "",
         "user": user_ref(i.user),
         "partner": ref(i.partner),
         "occurred_at": i.occurred_at,
@@ -95,7 +98,7 @@ def list_interactions(request: ApiRequest, filters: Query[InteractionQuery]) -> 
         _filtered(qs, filters),
         limit=filters.limit,
         offset=filters.offset,
-        render=interaction_out,
+        render=lambda i: interaction_out(i, user=request.auth),
     )
 
 
@@ -109,7 +112,7 @@ def get_interaction(request: ApiRequest, interaction_id: int) -> dict[str, Any]:
     )
     if interaction is None:
         raise Http404
-    return interaction_out(interaction)
+    return interaction_out(interaction, user=request.auth)
 
 
 @router.get("/customers/{customer_id}/interactions", response={200: InteractionPage, **READ_ERRORS})
@@ -123,7 +126,7 @@ def list_customer_interactions(
         _filtered(qs, filters),
         limit=filters.limit,
         offset=filters.offset,
-        render=interaction_out,
+        render=lambda i: interaction_out(i, user=request.auth),
     )
 
 
@@ -172,11 +175,11 @@ def create_interaction(request: ApiRequest, customer_id: int, payload: Interacti
     """Log a call, visit, e-mail … with this customer. Partner users' entries carry their
     partner."""
     user = request.auth
-    require(permissions.can_log_interaction(user))
+    permissions.require(user, Action.LOG_INTERACTION)
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
         if customer.is_archived:
             raise Conflict("The customer is archived; restore it first.")
         fields = clean_interaction(payload, user=user)
         interaction = services.interaction_log(customer=customer, by=user, **fields)
-    return Status(201, interaction_out(interaction))
+    return Status(201, interaction_out(interaction, user=user))

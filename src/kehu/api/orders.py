@@ -31,7 +31,6 @@ from kehu.api.schemas import (
     PageQuery,
 )
 from kehu.core import permissions, validators
-from kehu.core.models import Role
 from kehu.customers.models import Channel
 from kehu.sales.models import Campaign, Order, OrderLine, Product
 from kehu.sales.services import LineSpec, order_create
@@ -51,7 +50,7 @@ def _with_lines(qs: QuerySet) -> QuerySet:
 
 def hides_cost(user: Any) -> bool:
     """Cost of goods and margin are the company's own numbers, not the dealer's business."""
-    return permissions.role_of(user) == Role.PARTNER
+    return not permissions.can(user, permissions.Action.SEE_COST)
 
 
 def order_out(order: Order, *, hide_cost: bool) -> dict[str, Any]:
@@ -136,7 +135,8 @@ def clean_order(payload: OrderIn) -> dict[str, Any]:
             return None
 
     fields["ordered_on"] = (
-        check("ordered_on", validators.clean_date, payload.ordered_on) or timezone.localdate()
+        check("ordered_on", validators.clean_business_date, payload.ordered_on)
+        or timezone.localdate()
     )
     fields["channel"] = check("channel", validators.clean_choice, payload.channel, Channel.choices)
     fields["status"] = (

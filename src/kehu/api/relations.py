@@ -10,14 +10,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from ninja import Router, Status
 
-from kehu.api.common import ApiRequest, require, visible_customer, visible_customer_ids
+from kehu.api.common import ApiRequest, visible_customer
 from kehu.api.errors import Conflict
 from kehu.api.schemas import READ_ERRORS, WRITE_ERRORS, RelationIn, RelationOut
 from kehu.core import permissions, validators
+from kehu.core.permissions import Action
 from kehu.customers import selectors, services
 from kehu.customers.models import Customer, Relation
 
@@ -50,7 +50,7 @@ def list_relations(request: ApiRequest, customer_id: int) -> list[dict[str, Any]
 def create_relation(request: ApiRequest, customer_id: int, payload: RelationIn) -> Status:
     """Relate this customer (the subject) to ``other_id``: "<this> parent_of <other>"."""
     user = request.auth
-    require(permissions.can_edit(user))
+    permissions.require(user, Action.CHANGE)
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
         if customer.is_archived:
@@ -100,15 +100,11 @@ def create_relation(request: ApiRequest, customer_id: int, payload: RelationIn) 
 )
 def delete_relation(request: ApiRequest, customer_id: int, relation_id: int) -> Status:
     user = request.auth
-    require(permissions.can_edit(user))
+    permissions.require(user, Action.DELETE_RELATION)
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
-        visible = visible_customer_ids(user)
-        relation = (
-            Relation.objects.filter(Q(from_customer=customer) | Q(to_customer=customer))
-            .filter(from_customer__in=visible, to_customer__in=visible)
-            .filter(pk=relation_id)
-            .first()
+        relation = selectors.customer_relation(
+            customer=customer, pk=relation_id, user=user, action=Action.DELETE_RELATION
         )
         if relation is None:
             raise Http404

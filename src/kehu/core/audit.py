@@ -13,12 +13,14 @@ import contextlib
 import contextvars
 import datetime as dt
 import decimal
-from collections.abc import Iterator
-from typing import Any
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 
+T = TypeVar("T")
 _actor: contextvars.ContextVar[tuple[Any, str] | None] = contextvars.ContextVar(
     "kehu_audit_actor", default=None
 )
@@ -41,6 +43,26 @@ def current_actor() -> tuple[Any, str]:
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     return user, source
+
+
+@contextlib.contextmanager
+def actor(by: Any) -> Iterator[None]:
+    """Changes inside are recorded as made by ``by`` (a service's explicit actor), whatever
+    the context says; the source (web, api, import, …) stays the caller's."""
+    _user, source = current_actor()
+    with acting_as(by, source):
+        yield
+
+
+def with_actor(func: Callable[..., T]) -> Callable[..., T]:
+    """For services: the keyword argument ``by`` is the actor of every change they make."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        with actor(kwargs.get("by")):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class AuditUserMiddleware:

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CustomersConfig(AppConfig):
     name = "kehu.customers"
     label = "customers"
+
+    def ready(self) -> None:
+        # The answers to ``permissions.can`` for this app's models (core defines the question).
+        from kehu.customers import personal_data, rules
+
+        rules.register()
+        # What this app holds about a person, for export and erasure (kehu.privacy).
+        personal_data.register_sources()

@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import validators
+from kehu.core.formfields import StrictIntegerField
 from kehu.core.models import Partner
 from kehu.core.text import phone_display
+from kehu.customers import fields as customer_fields
 from kehu.customers.models import Customer, Interaction, Relation, Tag
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -25,40 +27,20 @@ class CustomerForm(forms.ModelForm):
         required=False,
         help_text=_("Other script, pinyin or English names, comma-separated"),
     )
+    # The version the form was loaded with: a save against a record changed since is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Customer
-        fields = [
-            "kind",
-            "name",
-            "name_en",
-            "phone",
-            "email",
-            "province",
-            "city",
-            "district",
-            "address",
-            "postcode",
-            "trade_area",
-            "birthday",
-            "gender",
-            "age_band",
-            "income_band",
-            "household_size",
-            "id_number",
-            "industry",
-            "employees",
-            "source",
-            "acquired_on",
-            "partner",
-            "notes",
-        ]
+        # The field registry decides which model fields the form shows (and in what order).
+        fields = list(customer_fields.FORM_FIELDS)
         widgets = {
             "birthday": DATE_INPUT,
             "acquired_on": DATE_INPUT,
             "notes": forms.Textarea(attrs={"rows": 3}),
             "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
+        field_classes = {"household_size": StrictIntegerField, "employees": StrictIntegerField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,19 +48,23 @@ class CustomerForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("acquired_on", timezone.localdate())
         else:
+            self.initial["version"] = self.instance.version
             self.initial["tag_names"] = ", ".join(self.instance.tags.values_list("name", flat=True))
             self.initial["aliases_text"] = ", ".join(str(a) for a in self.instance.aliases)
             if self.instance.phone:
                 self.initial["phone"] = phone_display(self.instance.phone)
 
     def clean_phone(self) -> str:
-        return validators.clean_phone(self.cleaned_data.get("phone"))
+        return customer_fields.field("phone").clean(self.cleaned_data.get("phone"))
 
     def clean_email(self) -> str:
-        return validators.clean_email(self.cleaned_data.get("email"))
+        return customer_fields.field("email").clean(self.cleaned_data.get("email"))
 
     def clean_birthday(self):
-        return validators.clean_birthday(self.cleaned_data.get("birthday"))
+        return customer_fields.field("birthday").clean(self.cleaned_data.get("birthday"))
+
+    def clean_acquired_on(self):
+        return customer_fields.field("acquired_on").clean(self.cleaned_data.get("acquired_on"))
 
     def clean_tag_names(self) -> list[str]:
         raw = self.cleaned_data.get("tag_names", "")
@@ -120,6 +106,7 @@ class InteractionForm(forms.ModelForm):
             ),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"duration_minutes": StrictIntegerField}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +122,8 @@ class InteractionForm(forms.ModelForm):
             self.initial.setdefault("channel", "partner")
 
     def clean_occurred_at(self):
-        value = self.cleaned_data["occurred_at"]
+        # Year 1 or 9999 would overflow converting to UTC when saved.
+        value = validators.clean_datetime(self.cleaned_data["occurred_at"])
         if value and value > timezone.now() + timezone.timedelta(days=1):
             raise forms.ValidationError(_("An interaction cannot be logged in the future."))
         return value
@@ -156,6 +144,6 @@ class ReassignForm(forms.Form):
 
 class RelationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Relation"), choices=Relation.Kind.choices)
-    other = forms.IntegerField(label=_("Other customer (ID)"), min_value=1)
+    other = StrictIntegerField(label=_("Other customer (ID)"), min_value=1)
     role = forms.CharField(label=_("Role"), max_length=100, required=False)
     since = forms.DateField(label=_("Since"), required=False, widget=DATE_INPUT)

@@ -38,20 +38,26 @@ class Query:
 
     exact: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = ()
+    # A phone or e-mail query from a role that may not search personal data: it matches
+    # nothing, whatever is stored (answering would confirm the masked value).
+    refused: bool = False
 
     @property
     def empty(self) -> bool:
-        return not self.exact and not self.prefixes
+        return not self.exact and not self.prefixes and not self.refused
 
 
-def parse_query(text: str, *, region: str = "CN") -> Query:
+def parse_query(text: str, *, region: str = "CN", personal: bool = True) -> Query:
+    """``personal=False`` (masked roles): only the name keys are searched."""
     text = (text or "").strip()
     if not text:
         return Query()
-    if "@" in text:
-        return Query(prefixes=("e:" + text.lower(),))
     digits = re.sub(r"\D", "", text)
     phone_like = re.fullmatch(r"[+\d\s\-().]+", text) is not None
+    if not personal and ("@" in text or (phone_like and len(digits) >= MIN_PHONE_DIGITS)):
+        return Query(refused=True)
+    if "@" in text:
+        return Query(prefixes=("e:" + text.lower(),))
     if phone_like and len(digits) >= MIN_PHONE_DIGITS:
         e164 = phone_e164(text, region)
         if e164:

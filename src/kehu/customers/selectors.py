@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kehu.core.permissions import visible_customers
+from kehu.core.permissions import Action, can, restrict, visible_customers
 from kehu.customers.models import (
     Customer,
     Department,
@@ -21,6 +21,7 @@ from kehu.customers.models import (
     Relation,
     SearchKey,
 )
+from kehu.customers.rules import notes_shown
 from kehu.customers.search import parse_query
 
 SORTS = {
@@ -35,6 +36,7 @@ SORTS = {
     "-id": ("-id",),
 }
 DEFAULT_SORT = "-id"
+COST_SORTS = frozenset({"-profit", "-clv"})
 COUNT_CAP = 10_000
 
 
@@ -54,11 +56,19 @@ class CustomerFilters:
     archived: bool = False
 
 
-def search_customer_ids(q: str) -> QuerySet | None:
-    """Customer ids matching a quick search, as a subquery; None when the query is empty."""
-    query = parse_query(q)
+def search_refused(*, user: Any, q: str) -> bool:
+    """Is ``q`` a phone or e-mail search the user's role may not make (masked roles)?"""
+    return parse_query(q, personal=can(user, Action.SEARCH_PERSONAL_DATA)).refused
+
+
+def search_customer_ids(q: str, *, personal: bool = True) -> QuerySet | None:
+    """Customer ids matching a quick search, as a subquery; None when the query is empty.
+    ``personal=False`` (roles that see personal data masked): name keys only."""
+    query = parse_query(q, personal=personal)
     if query.empty:
         return None
+    if query.refused:
+        return SearchKey.objects.none().values("customer_id")
     condition = Q()
     for key in query.exact:
         condition |= Q(key=key)
@@ -71,7 +81,7 @@ def customer_list(*, user: Any, filters: CustomerFilters, sort: str = DEFAULT_SO
     qs = visible_customers(user, include_archived=filters.archived)
     if filters.archived:
         qs = qs.filter(is_archived=True)
-    ids = search_customer_ids(filters.q)
+    ids = search_customer_ids(filters.q, personal=can(user, Action.SEARCH_PERSONAL_DATA))
     if ids is not None:
         # Fetch the matching ids first: as a subquery PostgreSQL misjudges how many keys
         # match and walks the primary key backwards through most of the table. A rare
@@ -96,6 +106,8 @@ def customer_list(*, user: Any, filters: CustomerFilters, sort: str = DEFAULT_SO
         qs = qs.filter(is_core=filters.core)
     for tag in filters.tags:
         qs = qs.filter(tags__name=tag)
+    if sort in COST_SORTS and not can(user, Action.SEE_COST):
+        sort = DEFAULT_SORT  # the order would tell what the figures are hidden for
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
     return qs.select_related("owner", "team").order_by(*order)
 
@@ -141,9 +153,11 @@ def _username(user: Any) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEntry]:
+def customer_timeline(*, customer: Customer, user: Any, limit: int = 50) -> list[TimelineEntry]:
     """Every department's contacts with the customer on one line (A3): interactions, orders,
-    tickets, tasks and payments, newest first. Five queries whatever the history's length."""
+    tickets, tasks and payments, newest first. Five queries whatever the history's length.
+    An interaction's notes are left out where ``user`` may not read them (a partner user,
+    another department's internal notes)."""
     from kehu.retention.models import Task
     from kehu.sales.models import Order, Payment
     from kehu.service.models import Ticket
@@ -163,7 +177,7 @@ def customer_timeline(*, customer: Customer, limit: int = 50) -> list[TimelineEn
                 i.occurred_at,
                 "interaction",
                 i.subject,
-                detail=i.notes,
+                detail=i.notes if notes_shown(user, i) else "",
                 who=who,
                 channel=i.get_channel_display(),
                 department=i.get_department_display(),
@@ -286,6 +300,13 @@ def customer_relations(*, customer: Customer, user: Any) -> list[tuple[Relation,
     ).select_related("from_customer"):
         rows.append((r, r.from_customer, r.label_from(customer.pk)))
     return rows
+
+
+def customer_relation(*, customer: Customer, pk: int, user: Any, action: Action) -> Relation | None:
+    """One relation of ``customer`` (either end) that ``user`` may do ``action`` to: both of
+    its customers visible (``permissions.restrict``); None otherwise."""
+    at_customer = Relation.objects.filter(Q(from_customer=customer) | Q(to_customer=customer))
+    return restrict(at_customer, user, action).filter(pk=pk).first()
 
 
 def customer_owner_history(*, customer: Customer) -> QuerySet:

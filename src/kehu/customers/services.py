@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from kehu.core import audit
+from kehu.customers.concurrency import MergedAway, lock_for_write
+from kehu.customers.fields import check_updatable
 from kehu.customers.models import (
     ContactPoint,
     Customer,
@@ -99,6 +101,7 @@ def refresh_search_keys(customer: Customer) -> None:
 
 
 @transaction.atomic
+@audit.with_actor
 def customer_create(*, by: Any, tags: Iterable[Any] = (), **fields: Any) -> Customer:
     customer = Customer(created_by=by if getattr(by, "pk", None) else None, **fields)
     if customer.owner_id and not customer.team_id:
@@ -121,38 +124,66 @@ def customer_create(*, by: Any, tags: Iterable[Any] = (), **fields: Any) -> Cust
     return customer
 
 
+def _fields_changed(customer: Customer) -> bool:
+    loaded = getattr(customer, "_audit_loaded", None)
+    if loaded is None:
+        return True
+    now = audit.field_values(customer)
+    return any(now.get(name) != value for name, value in loaded.items() if name != "version")
+
+
 @transaction.atomic
+@audit.with_actor
 def customer_update(
-    *, customer: Customer, by: Any, tags: Iterable[Any] | None = None, **fields: Any
+    *,
+    customer: Customer,
+    by: Any,
+    tags: Iterable[Any] | None = None,
+    expected_version: int | None = None,
+    **fields: Any,
 ) -> Customer:
-    ownership = {"owner", "owner_id", "team", "team_id"} & fields.keys()
-    if ownership:
-        raise ValueError("use customer_reassign to change the owner or team")
+    """Change the given fields (only those the field registry calls editable: the owner
+    goes through ``customer_reassign``, derived and bookkeeping columns through their own
+    code); ``tags`` replaces the set when given."""
+    check_updatable(fields)
+    # ``expected_version``: the version the caller's form or ETag was loaded with; a record
+    # changed since (or merged away) is refused before anything is written.
+    version = lock_for_write(customer, expected_version=expected_version)
     for name, value in fields.items():
         setattr(customer, name, value)
     customer.full_clean()
     refresh_derived(customer)
-    customer.save()
+    tags_before = tags_after = None
     if tags is not None:
-        before = sorted(customer.tags.values_list("name", flat=True))
+        tags = list(tags)
+        tags_before = sorted(customer.tags.values_list("name", flat=True))
+        tags_after = sorted({tag.name for tag in tags})
+    # A save that changes nothing keeps the version: nobody's open form goes stale for it.
+    if tags_before != tags_after or _fields_changed(customer):
+        customer.version = version
+    customer.save()
+    if tags is not None and tags_before != tags_after:
         customer.tags.set(tags)
-        after = sorted(customer.tags.values_list("name", flat=True))
-        if before != after:
-            audit.record(
-                action="update",
-                instance=customer,
-                changes={"tags": [before, after]},
-                summary=customer.name,
-            )
+        audit.record(
+            action="update",
+            instance=customer,
+            # The version this write produced: "what changed since version n" reads it.
+            changes={"tags": [tags_before, tags_after], "version": [version - 1, version]},
+            summary=customer.name,
+            user=by,
+        )
     refresh_search_keys(customer)
     return customer
 
 
 @transaction.atomic
+@audit.with_actor
 def customer_reassign(*, customer: Customer, owner: Any, by: Any, reason: str = "") -> Customer:
     """Hand a customer to another owner (A2). Notes, calls and orders stay on the customer
     record, so nothing leaves with the previous owner; the period of ownership is kept."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.merged_into_id:
+        raise MergedAway(customer_id=customer.pk, merged_into_id=customer.merged_into_id)
     if customer.owner_id == getattr(owner, "pk", None):
         return customer
     now = timezone.now()
@@ -161,6 +192,7 @@ def customer_reassign(*, customer: Customer, owner: Any, by: Any, reason: str = 
     customer.owner = owner
     customer.team_id = profile.team_id if profile and profile.team_id else customer.team_id
     refresh_derived(customer)
+    customer.version += 1  # the row is locked: no other writer can have raised it meanwhile
     customer._audit_skip = True
     before = customer._audit_loaded
     customer.save()
@@ -179,15 +211,19 @@ def customer_reassign(*, customer: Customer, owner: Any, by: Any, reason: str = 
         changes={
             "owner_id": [before.get("owner_id"), customer.owner_id],
             "team_id": [before.get("team_id"), customer.team_id],
+            "version": [before.get("version"), customer.version],
         },
         summary=reason or customer.name,
+        user=by,
     )
     customer._audit_loaded = audit.field_values(customer)
     return customer
 
 
 @transaction.atomic
+@audit.with_actor
 def customer_archive(*, customer: Customer, by: Any) -> Customer:
+    customer.version = lock_for_write(customer)
     customer.is_archived = True
     customer.archived_at = timezone.now()
     customer.save()
@@ -195,7 +231,11 @@ def customer_archive(*, customer: Customer, by: Any) -> Customer:
 
 
 @transaction.atomic
+@audit.with_actor
 def customer_restore(*, customer: Customer, by: Any) -> Customer:
+    """Bring an archived customer back; one merged into another stays where the merge put
+    it (``MergedAway``): only undoing the merge brings it back."""
+    customer.version = lock_for_write(customer)
     customer.is_archived = False
     customer.archived_at = None
     customer.save()
@@ -203,6 +243,7 @@ def customer_restore(*, customer: Customer, by: Any) -> Customer:
 
 
 @transaction.atomic
+@audit.with_actor
 def interaction_log(*, customer: Customer, by: Any, **fields: Any) -> Interaction:
     profile = getattr(by, "profile", None)
     if profile is not None and profile.partner_id and "partner" not in fields:
@@ -214,6 +255,7 @@ def interaction_log(*, customer: Customer, by: Any, **fields: Any) -> Interactio
 
 
 @transaction.atomic
+@audit.with_actor
 def relation_create(
     *,
     from_customer: Customer,
@@ -238,11 +280,13 @@ def relation_create(
 
 
 @transaction.atomic
+@audit.with_actor
 def relation_delete(*, relation: Relation, by: Any) -> None:
     relation.delete()
 
 
 @transaction.atomic
+@audit.with_actor
 def customer_share(*, customer: Customer, partner: Any, by: Any) -> CustomerShare:
     share, _created = CustomerShare.objects.get_or_create(
         customer=customer, partner=partner, defaults={"shared_by": by}
@@ -251,9 +295,11 @@ def customer_share(*, customer: Customer, partner: Any, by: Any) -> CustomerShar
 
 
 @transaction.atomic
+@audit.with_actor
 def customer_unshare(*, customer: Customer, partner: Any, by: Any) -> None:
     for share in CustomerShare.objects.filter(customer=customer, partner=partner):
         share.delete()
+
 
 # --- bulk forms, for the importer ---------------------------------------------------------
 

@@ -7,6 +7,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,10 @@ from django.views.decorators.http import require_POST
 
 from kehu.core import permissions
 from kehu.core.models import Partner, Team
+from kehu.core.params import MAX_PAGE, int_param
+from kehu.core.permissions import Action
 from kehu.customers import selectors, services
+from kehu.customers.concurrency import MergedAway, StaleCustomer
 from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
 from kehu.customers.models import Customer, Relation, Tag
 from kehu.quality.warning import duplicate_warning
@@ -23,7 +27,8 @@ from kehu.quality.warning import duplicate_warning
 def _visible_customer(request: HttpRequest, pk: int, *, include_archived: bool = True) -> Customer:
     """The one way a customer page loads its record: 404 for what the user may not see."""
     qs = permissions.visible_customers(request.user, include_archived=include_archived)
-    return get_object_or_404(qs.select_related("owner", "team", "partner", "region"), pk=pk)
+    customer = get_object_or_404(qs.select_related("owner", "team", "partner", "region"), pk=pk)
+    return permissions.loaded_for(customer, request.user)
 
 
 def _int(value: str | None) -> int | None:
@@ -40,8 +45,8 @@ def _filters(request: HttpRequest) -> selectors.CustomerFilters:
         q=g.get("q", "").strip()[:100],
         grade=g.get("grade", ""),
         tier=g.get("tier", ""),
-        owner=_int(g.get("owner")),
-        team=_int(g.get("team")),
+        owner=int_param(request, "owner"),
+        team=int_param(request, "team"),
         status=g.get("status", ""),
         loyalty=g.get("loyalty", ""),
         churn=g.get("churn", ""),
@@ -52,15 +57,26 @@ def _filters(request: HttpRequest) -> selectors.CustomerFilters:
     )
 
 
+# Offsets deeper than this many rows are no page a person reads.
+MAX_OFFSET = MAX_PAGE * 100
+
+
 def _encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(json.dumps(offset).encode()).decode()
 
 
 def _decode_cursor(raw: str) -> int:
-    try:
-        return int(json.loads(base64.urlsafe_b64decode(raw.encode())))
-    except (ValueError, TypeError, json.JSONDecodeError):
+    """The offset a page link carries; a link that was not made here is refused (400), as a
+    far-off offset would be (it makes an absurd OFFSET, past SQLite's integers at 2**63)."""
+    if not raw:
         return 0
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(raw.encode()))
+    except (ValueError, TypeError):
+        offset = None
+    if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
+        raise BadRequest("The page link is invalid.")
+    return offset
 
 
 @login_required
@@ -74,7 +90,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page_size = settings.KEHU_PAGE_SIZE
     # Offset pages are cheap on indexed orderings for the first few hundred pages; the cursor
     # keeps the offset in the link so each page is one LIMIT/OFFSET query.
-    offset = max(_decode_cursor(request.GET.get("page", "")), 0)
+    offset = _decode_cursor(request.GET.get("page", ""))
     qs = selectors.customer_list(user=request.user, filters=filters, sort=sort)
     rows = list(qs[offset : offset + page_size + 1])
     has_next = len(rows) > page_size
@@ -95,6 +111,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "prev_page": _encode_cursor(max(offset - page_size, 0)) if offset else None,
         "query_string": params.urlencode(),
         "masked": permissions.masks_personal_data(request.user),
+        "search_refused": selectors.search_refused(user=request.user, q=filters.q),
         "grades": Customer.Grade.choices,
         "tiers": Customer.Tier.choices,
         "statuses": Customer.Lifecycle.choices,
@@ -124,7 +141,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "customer": customer,
         "masked": permissions.masks_personal_data(user),
         "tags": list(customer.tags.all()),
-        "timeline": selectors.customer_timeline(customer=customer),
+        "timeline": selectors.customer_timeline(customer=customer, user=user),
         "sales": selectors.customer_sales_summary(customer=customer),
         "receivables": selectors.customer_receivables(customer=customer),
         "orders": customer.orders.select_related("campaign")[:20],
@@ -134,13 +151,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contacts": list(customer.contacts.all()),
         "missing": services.missing_field_labels(customer),
         "interaction_form": InteractionForm(user=user),
-        "can_edit": permissions.can_edit(user),
-        "can_log": permissions.can_log_interaction(user),
-        "can_reassign": permissions.can_reassign(user),
-        "can_archive": permissions.can_archive(user),
         "shares": list(customer.shares.select_related("partner")),
         "partners": Partner.objects.filter(is_active=True)
-        if permissions.can_reassign(user)
+        if permissions.can(user, Action.SHARE, customer)
         else [],
     }
     return render(request, "customers/detail.html", context)
@@ -149,7 +162,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
-    if permissions.masks_personal_data(request.user):
+    if not permissions.can(request.user, Action.SEE_HISTORY, customer):
         raise Http404
     return render(
         request,
@@ -160,7 +173,7 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_edit(request.user))
+    permissions.require(request.user, Action.CHANGE)
     form = CustomerForm(request.POST or None)
     duplicates: list = []
     if request.method == "POST" and form.is_valid():
@@ -183,23 +196,57 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(permissions.can_edit(request.user))
-    customer = _visible_customer(request, pk, include_archived=False)
+    permissions.require(request.user, Action.CHANGE)
+    customer = _visible_customer(request, pk)
+    if customer.merged_into_id:
+        return _merged_away(request, customer)
+    if customer.is_archived:
+        raise Http404
     # The form gets its own copy: validating writes the typed values onto its instance,
     # while the page title keeps showing the stored name.
     form = CustomerForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
     if request.method == "POST" and form.is_valid():
-        services.customer_update(
-            customer=form.instance, by=request.user, tags=form.tags(), **form.customer_fields()
-        )
+        try:
+            services.customer_update(
+                customer=form.instance,
+                by=request.user,
+                tags=form.tags(),
+                expected_version=form.cleaned_data.get("version"),
+                **form.customer_fields(),
+            )
+        except MergedAway:
+            return _merged_away(request, Customer.objects.get(pk=customer.pk))
+        except StaleCustomer as stale:
+            # Nothing was saved; the form keeps what the user typed and the version it was
+            # loaded with, so saving again is refused again until they reload.
+            form.add_error(None, stale.message)
+            context = {"form": form, "customer": customer, "stale_changes": stale.changes()}
+            return render(request, "customers/form.html", context, status=409)
         messages.success(request, _("Changes saved."))
         return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 
 
+def _merged_away(request: HttpRequest, customer: Customer) -> HttpResponse:
+    """409: the record lives on in the one it was merged into, which the user may or may
+    not see (then no link)."""
+    target = (
+        permissions.visible_customers(request.user)
+        .filter(pk=customer.merged_into_id)
+        .only("pk", "name")
+        .first()
+    )
+    return render(
+        request,
+        "customers/merged_away.html",
+        {"customer": customer, "target": target},
+        status=409,
+    )
+
+
 @login_required
 def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(permissions.can_log_interaction(request.user))
+    permissions.require(request.user, Action.LOG_INTERACTION)
     customer = _visible_customer(request, pk, include_archived=False)
     form = InteractionForm(request.POST or None, user=request.user)
     saved = request.method == "POST" and form.is_valid()
@@ -213,9 +260,8 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
             "customers/_timeline.html",
             {
                 "customer": customer,
-                "timeline": selectors.customer_timeline(customer=customer),
+                "timeline": selectors.customer_timeline(customer=customer, user=request.user),
                 "interaction_form": form,
-                "can_log": True,
                 "logged": saved,
             },
         )
@@ -233,7 +279,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def customer_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(permissions.can_reassign(request.user))
+    permissions.require(request.user, Action.REASSIGN)
     customer = _visible_customer(request, pk, include_archived=False)
     form = ReassignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -251,20 +297,24 @@ def customer_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(permissions.can_archive(request.user))
+    restore = request.POST.get("restore") == "1"
+    permissions.require(request.user, Action.RESTORE if restore else Action.ARCHIVE)
     customer = _visible_customer(request, pk)
-    if request.POST.get("restore") == "1":
-        services.customer_restore(customer=customer, by=request.user)
-        messages.success(request, _("Customer restored."))
-    else:
-        services.customer_archive(customer=customer, by=request.user)
-        messages.success(request, _("Customer archived."))
+    try:
+        if restore:
+            services.customer_restore(customer=customer, by=request.user)
+            messages.success(request, _("Customer restored."))
+        else:
+            services.customer_archive(customer=customer, by=request.user)
+            messages.success(request, _("Customer archived."))
+    except MergedAway:
+        return _merged_away(request, customer)
     return redirect("customers:detail", pk=customer.pk)
 
 
 @login_required
 def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(permissions.can_edit(request.user))
+    permissions.require(request.user, Action.CHANGE)
     customer = _visible_customer(request, pk, include_archived=False)
     form = RelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -296,13 +346,14 @@ def relation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def relation_delete(request: HttpRequest, pk: int, relation_pk: int) -> HttpResponse:
-    permissions.require(permissions.can_edit(request.user))
+    permissions.require(request.user, Action.DELETE_RELATION)
     customer = _visible_customer(request, pk, include_archived=False)
-    relation = get_object_or_404(
-        Relation.objects.filter(from_customer=customer)
-        | Relation.objects.filter(to_customer=customer),
-        pk=relation_pk,
+    # Both ends must be visible, as in the API: 404 for a relation into a hidden book.
+    relation = selectors.customer_relation(
+        customer=customer, pk=relation_pk, user=request.user, action=Action.DELETE_RELATION
     )
+    if relation is None:
+        raise Http404
     services.relation_delete(relation=relation, by=request.user)
     messages.success(request, _("Relation removed."))
     return redirect("customers:detail", pk=customer.pk)
@@ -311,7 +362,7 @@ def relation_delete(request: HttpRequest, pk: int, relation_pk: int) -> HttpResp
 @login_required
 @require_POST
 def customer_share(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(permissions.can_reassign(request.user))
+    permissions.require(request.user, Action.SHARE)
     customer = _visible_customer(request, pk, include_archived=False)
     partner = get_object_or_404(Partner, pk=_int(request.POST.get("partner")) or 0)
     if request.POST.get("unshare") == "1":
@@ -324,6 +375,7 @@ def customer_share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def customer_picker(request: HttpRequest) -> HttpResponse:
     """htmx autocomplete: a few visible customers matching the query."""
+    # A phone or e-mail from a masked role matches nothing (customer_list), like any miss.
     filters = selectors.CustomerFilters(q=request.GET.get("q", "").strip()[:100])
     rows = (
         list(selectors.customer_list(user=request.user, filters=filters, sort="name")[:10])

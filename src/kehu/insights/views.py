@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,7 +23,9 @@ from django.views.decorators.http import require_POST
 from kehu.analytics.value import SEGMENTS
 from kehu.core import permissions
 from kehu.core.exports import spreadsheet_safe
-from kehu.core.models import Region, Role, Team
+from kehu.core.models import Region, Team
+from kehu.core.params import int_param
+from kehu.core.permissions import Action
 from kehu.insights import selectors, services, tasks
 from kehu.insights.forms import AnalyticsConfigForm
 from kehu.insights.models import LOSS_REASONS, RFM_SEGMENTS, AnalyticsConfig
@@ -30,22 +33,11 @@ from kehu.insights.models import LOSS_REASONS, RFM_SEGMENTS, AnalyticsConfig
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
 
 
-def can_configure(user: Any) -> bool:
-    return permissions.role_of(user) in {Role.ADMIN, Role.MANAGER}
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 def _filters(request: HttpRequest) -> selectors.ReportFilters:
     segment = request.GET.get("segment", "")
     return selectors.ReportFilters(
-        team=_int(request.GET.get("team")),
-        region=_int(request.GET.get("region")),
+        team=int_param(request, "team"),
+        region=int_param(request, "region"),
         segment=segment if segment in SEGMENTS else "",
     )
 
@@ -71,7 +63,7 @@ def _chart_labels() -> dict[str, str]:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    permissions.require(permissions.can_see_reports(request.user))
+    permissions.require(request.user, Action.SEE_REPORTS)
     filters = _filters(request)
     run = selectors.current_run()
     context: dict[str, Any] = {
@@ -81,10 +73,9 @@ def report(request: HttpRequest) -> HttpResponse:
         "regions": Region.objects.all(),
         "segments": [(s, RFM_SEGMENTS[s]) for s in SEGMENTS],
         "loss_reasons": LOSS_REASONS,
-        "can_configure": can_configure(request.user),
         "query": urlencode(filters.as_query()),
     }
-    if can_configure(request.user):
+    if permissions.can(request.user, Action.CONFIGURE):
         context["last_attempt"] = selectors.last_attempt()
     if run is not None:
         report = selectors.value_report(user=request.user, run=run, filters=filters)
@@ -94,7 +85,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def _export_setup(request: HttpRequest):
-    permissions.require(permissions.can_see_reports(request.user))
+    permissions.require(request.user, Action.EXPORT)
     run = selectors.current_run()
     if run is None:
         return None, None
@@ -118,11 +109,16 @@ def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
         return HttpResponse(_("No analytics run yet."), status=404, content_type="text/plain")
     writer = csv.writer(_Echo())
     headers = [header for _name, header in selectors.EXPORT_FIELDS]
+    # The query runs here, before the first byte: once the header is sent the status is 200
+    # and an error could only cut the file short (a download that looks complete). The
+    # filters were checked before that (int_param).
+    rows = iter(rows)
+    first = list(itertools.islice(rows, 1))
 
     def stream():
         # The BOM makes Excel read the UTF-8 (Chinese names) correctly.
         yield "\ufeff" + writer.writerow(headers)
-        for row in rows:
+        for row in itertools.chain(first, rows):
             yield writer.writerow([_cell(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
@@ -156,7 +152,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    permissions.require(can_configure(request.user))
+    permissions.require(request.user, Action.CONFIGURE)
     config = AnalyticsConfig.load()
     form = AnalyticsConfigForm(request.POST or None, instance=config)
     if request.method == "POST" and form.is_valid():
@@ -175,7 +171,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def run_now(request: HttpRequest) -> HttpResponse:
-    permissions.require(can_configure(request.user))
+    permissions.require(request.user, Action.CONFIGURE)
     tasks.analytics_on_request.enqueue(user_id=request.user.pk)
     messages.success(request, _("Analytics run queued; the report updates when it is done."))
     return redirect("insights:settings")

@@ -25,45 +25,23 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kehu.core import audit
-from kehu.core.permissions import visible_customers
+from kehu.core.permissions import Action, can, visible_customers
 from kehu.core.text import compact, phone_e164
+from kehu.customers.fields import NOT_MERGED
 from kehu.customers.models import Address, ContactPoint, Customer, SearchKey
 from kehu.customers.services import refresh_derived, refresh_search_keys
 from kehu.quality import links
 from kehu.quality.models import DuplicatePair, Merge
-from kehu.quality.selectors import can_merge
 
-# Customer columns a merge never takes from the removed record: identity and bookkeeping,
-# and values the analytics run recomputes (copying a stale grade would be worse than none).
-NOT_COPIED = frozenset(
-    {
-        "id",
-        "created_at",
-        "updated_at",
-        "external_id",
-        "is_archived",
-        "archived_at",
-        "merged_into_id",
-        "created_by_id",
-        "completeness",
-        "grade",
-        "tier",
-        "lifecycle_status",
-        "loyalty_stage",
-        "churn_type",
-        "is_core",
-        "profit",
-        "clv",
-        "p_alive",
-        "scored_at",
-        "is_qualified",
-    }
-)
+# Customer columns a merge never takes from the removed record (identity, bookkeeping, and
+# values the analytics run recomputes): the field registry's non-mergeable fields.
+# The version counts the record's own writes (optimistic concurrency), never taken over.
+NOT_COPIED = NOT_MERGED | {"version"}
 ADDRESS_FIELDS = ("province", "city", "district", "address", "postcode")
 # Columns with a rule of their own in ``_take_over_values``.
 SPECIAL = frozenset({"name", "name_en", "aliases", "phone", "email", "attributes", "notes"})
@@ -85,7 +63,7 @@ def _phone_key(value: str) -> str:
 
 
 def _check_allowed(by: Any, ids: list[int], *, include_archived: bool = False) -> None:
-    if not can_merge(by):
+    if not can(by, Action.MERGE):
         raise PermissionDenied
     visible = visible_customers(by, include_archived=include_archived).filter(pk__in=ids)
     if visible.count() != len(set(ids)):
@@ -352,14 +330,16 @@ def customer_merge(*, keep: Customer, remove: Customer, by: Any) -> Merge:
                 _("%(name)s is archived or merged already; restore it before merging.")
                 % {"name": customer.name}
             )
-    _user, source = audit.current_actor()
     now = timezone.now()
-    with audit.acting_as(by, source):
+    with audit.actor(by):
         before = {c.pk: links.row_state(c) for c in (keep, remove)}
         ops: list[dict[str, Any]] = []
         _move_links(keep=keep, remove=remove, ops=ops)
         _take_over_values(keep=keep, remove=remove, ops=ops)
         refresh_derived(keep)
+        # Both rows are locked: a form or API client holding the old versions is refused.
+        keep.version += 1
+        remove.version += 1
         keep.save()
         remove.is_archived = True
         remove.archived_at = now
@@ -397,6 +377,7 @@ def customer_merge(*, keep: Customer, remove: Customer, by: Any) -> Merge:
                     **summary,
                 },
                 summary=f"{remove.name} (#{remove.pk}) → {keep.name} (#{keep.pk})",
+                user=by,
             )
     return merge
 
@@ -429,7 +410,7 @@ def _undo_customer(op: dict[str, Any], states: dict[str, Any]) -> dict[str, Any]
     conflicts: dict[str, Any] = {}
     for att, old in state["before"].items():
         new = state["after"].get(att)
-        if old == new:
+        if old == new or att == "version":  # versions only go up: raised after the undo
             continue
         if current.get(att) == new:
             restore[att] = old
@@ -468,6 +449,9 @@ def customer_unmerge(*, merge: Merge, by: Any) -> Merge:
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
         raise MergeError(_("This merge has been undone already."))
+    if merge.snapshot.get("erased"):
+        # kehu.privacy scrubbed the snapshot: undoing would bring back blanks, not a person.
+        raise MergeError(_("A customer of this merge has been erased; it cannot be undone."))
     ids = [merge.keep_id, merge.remove_id]
     _check_allowed(by, ids, include_archived=True)
     later = later_merge(merge)
@@ -480,9 +464,8 @@ def customer_unmerge(*, merge: Merge, by: Any) -> Merge:
             % {"id": later.pk, "date": timezone.localtime(later.merged_at).strftime("%Y-%m-%d")}
         )
     _lock(ids)
-    _user, source = audit.current_actor()
     conflicts: dict[str, Any] = {}
-    with audit.acting_as(by, source):
+    with audit.actor(by):
         for op in reversed(merge.snapshot.get("ops", [])):
             kind = op["op"]
             if kind == "move":
@@ -496,6 +479,8 @@ def customer_unmerge(*, merge: Merge, by: Any) -> Merge:
                 if left:
                     conflicts[str(op["pk"])] = left
         _undo_pair(merge.snapshot.get("pair") or {})
+        # The undo changes both records: forms opened on the merged state are now stale.
+        Customer._base_manager.filter(pk__in=ids).update(version=F("version") + 1)
         if conflicts:
             # The kept record was edited after the merge: its derived values and search keys
             # must follow what it is now rather than what it was.
@@ -516,5 +501,6 @@ def customer_unmerge(*, merge: Merge, by: Any) -> Merge:
                 customer_id=pk,
                 changes={"merge_id": merge.pk, "conflicts": conflicts.get(str(pk), {})},
                 summary=f"{remove_name} (#{merge.remove_id}) ← {keep_name} (#{merge.keep_id})",
+                user=by,
             )
     return merge

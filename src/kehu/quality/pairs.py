@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kehu.core import permissions
 from kehu.customers.models import Customer
 from kehu.quality import selectors
 from kehu.quality.merge import MergeError, customer_merge
@@ -106,7 +107,7 @@ def decided_labels() -> list[tuple[int, int, int]]:
 
 
 def _decidable(*, pair: DuplicatePair, by: Any) -> DuplicatePair:
-    if not selectors.can_merge(by):
+    if not permissions.can(by, permissions.Action.MERGE):
         raise PermissionDenied
     fresh = selectors.visible_pair(user=by, pk=pair.pk)
     if fresh is None:

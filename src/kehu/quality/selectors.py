@@ -1,4 +1,4 @@
-"""Reads for the data-quality pages: who may merge, the review queue, merge history.
+"""Reads for the data-quality pages: the review queue, merge history.
 
 Every customer-bearing read starts from ``visible_customers``; a pair or a merge is shown
 only when the user may see both of its customers.
@@ -9,26 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from kehu.core import permissions
-from kehu.core.models import Role
 from kehu.customers.models import Customer, Interaction
 from kehu.quality.models import DuplicatePair, Merge
-
-DEFAULT_MERGE_ROLES = (Role.ADMIN, Role.MANAGER)
-
-
-def can_merge(user: Any) -> bool:
-    """Merging (and undoing, and judging pairs) rewrites two records: managers and
-    administrators by default; ``KEHU_MERGE_ROLES`` widens or narrows it."""
-    roles = getattr(settings, "KEHU_MERGE_ROLES", DEFAULT_MERGE_ROLES)
-    return permissions.role_of(user) in set(roles)
-
-
-def can_see_quality(user: Any) -> bool:
-    return permissions.can_edit(user)
 
 
 def history_customer_ids(customer_id: int) -> list[int]:

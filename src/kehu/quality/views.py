@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kehu.core import permissions
+from kehu.core.params import MAX_PAGE, int_param
+from kehu.core.permissions import Action
 from kehu.quality import completeness, selectors, services
 from kehu.quality.presenters import pair_cards
 from kehu.quality.warning import WARNING_FIELDS, duplicate_warning
@@ -20,26 +21,23 @@ PAGE_SIZE = 20
 
 
 def _page(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", "1")), 1)
-    except ValueError:
-        return 1
+    return int_param(request, "page", default=1, maximum=MAX_PAGE) or 1
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    permissions.require(selectors.can_see_quality(request.user))
+    permissions.require(request.user, Action.CHANGE)
     overview = completeness.quality_overview(user=request.user)
     return render(
         request,
         "quality/home.html",
-        {"overview": overview, "can_merge": selectors.can_merge(request.user)},
+        {"overview": overview},
     )
 
 
 @login_required
 def duplicates(request: HttpRequest) -> HttpResponse:
-    permissions.require(selectors.can_merge(request.user))
+    permissions.require(request.user, Action.MERGE)
     page = _page(request)
     start = (page - 1) * PAGE_SIZE
     rows = list(selectors.open_pairs(user=request.user)[start : start + PAGE_SIZE + 1])
@@ -67,7 +65,7 @@ def _done(request: HttpRequest, *, pair_id: int, text: str, ok: bool = True) -> 
 @login_required
 @require_POST
 def pair_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(selectors.can_merge(request.user))
+    permissions.require(request.user, Action.MERGE)
     pair = selectors.visible_pair(user=request.user, pk=pk)
     if pair is None:
         raise Http404
@@ -94,7 +92,7 @@ def pair_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pair_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(selectors.can_merge(request.user))
+    permissions.require(request.user, Action.MERGE)
     pair = selectors.visible_pair(user=request.user, pk=pk)
     if pair is None:
         raise Http404
@@ -108,7 +106,7 @@ def pair_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.require(selectors.can_merge(request.user))
+    permissions.require(request.user, Action.MERGE)
     merge = selectors.visible_merge(user=request.user, pk=pk)
     if merge is None:
         raise Http404
@@ -125,13 +123,9 @@ def merge_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def duplicate_check(request: HttpRequest) -> HttpResponse:
     """htmx: the customer form posts its fields on blur; answers a small warning fragment
     (empty when nothing looks like the record being typed)."""
-    if not permissions.can_edit(request.user):
-        raise PermissionDenied
+    permissions.require(request.user, Action.CHANGE)
     data = request.POST if request.method == "POST" else request.GET
     fields = {name: data.get(name, "").strip()[:200] for name in WARNING_FIELDS}
-    try:
-        exclude = int(data.get("customer_id") or 0) or None
-    except ValueError:
-        exclude = None
+    exclude = int_param(data, "customer_id")
     candidates = duplicate_warning(user=request.user, fields=fields, exclude_id=exclude)
     return render(request, "quality/_duplicate_warning.html", {"candidates": candidates})

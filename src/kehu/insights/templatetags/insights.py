@@ -15,7 +15,6 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import permissions
-from kehu.core.models import Role
 from kehu.insights import selectors
 from kehu.insights.models import CustomerScore
 
@@ -72,8 +71,7 @@ def _delta(current: float | None, previous: float | None) -> float | None:
 def customer_value(context: template.Context, customer: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    role = permissions.role_of(user)
-    if role is None or role == Role.PARTNER:
+    if not permissions.can(user, permissions.Action.SEE_COST):
         return {"shown": False}
     history = selectors.customer_value_history(customer=customer)
     current = history[0] if history else None
