@@ -28,9 +28,9 @@ from kehu.analytics.churn import tabular as T
 from kehu.analytics.churn.activity import ActivityModel
 from kehu.analytics.churn.backtest import backtest_activity
 from kehu.analytics.churn.contractual import ChurnClassifier, ModelFileError, replace_if_better
+from kehu.analytics.churn.scoring import REASONS, score_frame
 
 POSITIVE_WORDS = frozenset({"yes", "true", "1", "1.0", "churned", "y", "t"})
-REASONS = ("reason_1", "reason_2", "reason_3")
 
 
 class InputError(ValueError):
@@ -223,22 +223,6 @@ def score_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", help="reasons in en or zh-Hans (default: KEHU_LANGUAGE, else en)")
     p.add_argument("--n-jobs", type=int, default=min(4, os.cpu_count() or 1))
     return p
-
-
-def score_frame(
-    model: ChurnClassifier, frame: pd.DataFrame, id_column: str, lang: str
-) -> pd.DataFrame:
-    """The score table (id, churn_probability, reason_1..3) of a frame of customers."""
-    X = model.matrix(frame)
-    prob = model.predict_proba_matrix(X)
-    contrib = model.contributions(X)
-    describe = R.contractual_describer(model.specs_, X, lang)
-    top = R.top_reasons(contrib, prob, model.base_rate_, describe)
-    out = pd.DataFrame({"id": T.text_values(frame[id_column]).fillna("").to_numpy(dtype=object)})
-    out["churn_probability"] = prob
-    for r, name in enumerate(REASONS):
-        out[name] = [row[r] if r < len(row) else "" for row in top]
-    return out
 
 
 def score_main(argv: Sequence[str] | None = None) -> int:
