@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 
 from kehu.analytics.churn import synthetic
-from kehu.analytics.churn.scoring import score_frame
 from kehu.analytics.churn.contractual import ChurnClassifier
+from kehu.analytics.churn.scoring import score_frame
 
 
 def test_a_constant_column_is_never_a_reason(tmp_path):
