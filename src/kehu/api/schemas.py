@@ -12,8 +12,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import AfterValidator, ConfigDict, field_validator
+
+from kehu.core import validators
+from kehu.customers.models import Channel, Customer, Department, Interaction, Relation
+from kehu.sales.models import Order
 
 # Ids and counts are bounded so that an absurd number is a 422, not an overflow deep in the
 # database driver (SQLite raises OverflowError past 2**63).
@@ -25,7 +30,46 @@ Amount = Annotated[
     Field(description="A number, or a string like '1,280.50'"),
 ]
 DateText = Annotated[str, Field(max_length=40, description="YYYY-MM-DD (also 2024/1/31 etc.)")]
+
+
+def _plausible_datetime(value: dt.datetime) -> dt.datetime:
+    # Year 1 or 9999 overflow when converted to UTC for the query: a 422 here, not a 500.
+    try:
+        return validators.clean_datetime(value)  # type: ignore[return-value]
+    except DjangoValidationError as exc:
+        raise ValueError(" ".join(exc.messages)) from None
+
+
+# A date-time in the years 1900-2999; naive values are read in the server's time zone.
+DateTime = Annotated[
+    dt.datetime,
+    AfterValidator(_plausible_datetime),
+    Field(description="ISO 8601, years 1900-2999; without an offset: the server's time zone"),
+]
 ChoiceText = Annotated[str, Field(max_length=40, description="The stored value or its label")]
+
+
+def _choice(choices: Any) -> Any:
+    """A choice field: the schema lists the stored values (from the model's choices) as an
+    enum; the server also accepts their labels in either language (clean_choice)."""
+    return Field(
+        max_length=40,
+        description="One of the listed values (their labels are accepted too)",
+        json_schema_extra={"enum": [str(value) for value, _label in choices]},
+    )
+
+
+KindChoice = Annotated[str, _choice(Customer.Kind.choices)]
+GenderChoice = Annotated[str, _choice(Customer._meta.get_field("gender").choices)]
+AgeBandChoice = Annotated[str, _choice(Customer.AgeBand.choices)]
+IncomeBandChoice = Annotated[str, _choice(Customer.IncomeBand.choices)]
+SourceChoice = Annotated[str, _choice(Customer.Source.choices)]
+RelationKindChoice = Annotated[str, _choice(Relation.Kind.choices)]
+ChannelChoice = Annotated[str, _choice(Channel.choices)]
+DirectionChoice = Annotated[str, _choice(Interaction.Direction.choices)]
+DepartmentChoice = Annotated[str, _choice(Department.choices)]
+OutcomeChoice = Annotated[str, _choice(Interaction.Outcome.choices)]
+OrderStatusChoice = Annotated[str, _choice(Order.Status.choices)]
 
 
 class NoNulCharacters(Schema):
@@ -85,8 +129,29 @@ class DuplicateConflict(Schema):
     duplicates: list[DuplicateCandidateOut]
 
 
-READ_ERRORS: dict[int, type[Schema]] = {401: Error, 404: Error, 422: ValidationErrorOut}
+class FieldChangeOut(Schema):
+    field: str
+    label: str = Field(description="The field's name as the user knows it (translated)")
+    then: str = Field(description="Its value in the version your If-Match named")
+    now: str = Field(description="Its value now")
+
+
+class PreconditionFailed(Schema):
+    """412 on a write with a stale ``If-Match``: nothing was saved."""
+
+    detail: str
+    current_version: int = Field(description="Send this (as the ETag) after reviewing")
+    changes: list[FieldChangeOut] = Field(description="What changed since your version")
+
+
+READ_ERRORS: dict[int, type[Schema]] = {
+    400: Error,
+    401: Error,
+    404: Error,
+    422: ValidationErrorOut,
+}
 WRITE_ERRORS: dict[int, type[Schema]] = {
+    400: Error,
     401: Error,
     403: Error,
     404: Error,
@@ -130,7 +195,12 @@ CustomerOrdering = Literal[
 
 
 class CustomerQuery(NoNulCharacters):
-    q: str = Field("", max_length=100, description="Quick search: name, pinyin, phone, e-mail")
+    q: str = Field(
+        "",
+        max_length=100,
+        description="Quick search: name, pinyin, phone, e-mail (name only for roles that see "
+        "personal data masked: a phone or e-mail is a 422)",
+    )
     grade: str = Field("", max_length=1)
     tier: str = Field("", max_length=10)
     owner: Id | None = None
@@ -144,7 +214,7 @@ class CustomerQuery(NoNulCharacters):
     )
     core: bool | None = None
     archived: bool = Field(False, description="List archived customers instead")
-    updated_since: dt.datetime | None = None
+    updated_since: DateTime | None = None
     ordering: CustomerOrdering = "-id"
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
@@ -153,7 +223,7 @@ class CustomerQuery(NoNulCharacters):
 class CustomerPatch(Input):
     """Fields to change; those left out stay as they are, null empties a field."""
 
-    kind: ChoiceText | None = None
+    kind: KindChoice | None = None
     name: str | None = Field(None, min_length=1, max_length=200)
     name_en: str | None = text(200)
     aliases: list[Annotated[str, Field(max_length=200)]] | None = Field(None, max_length=20)
@@ -167,14 +237,14 @@ class CustomerPatch(Input):
     postcode: str | None = text(12)
     trade_area: str | None = text(100)
     birthday: DateText | None = None
-    gender: ChoiceText | None = None
-    age_band: ChoiceText | None = None
-    income_band: ChoiceText | None = None
+    gender: GenderChoice | None = None
+    age_band: AgeBandChoice | None = None
+    income_band: IncomeBandChoice | None = None
     household_size: SmallInt | None = None
     id_number: str | None = text(32)
     industry: str | None = text(100)
     employees: SmallInt | None = None
-    source: ChoiceText | None = None
+    source: SourceChoice | None = None
     acquired_on: DateText | None = None
     partner_id: Id | None = None
     tags: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
@@ -226,13 +296,16 @@ class CustomerOut(Schema):
     loyalty_stage: str
     churn_type: str
     is_core: bool
-    profit: Decimal | None
-    clv: Decimal | None
+    profit: Decimal | None = Field(description="Hidden (null) from channel partners")
+    clv: Decimal | None = Field(description="Hidden (null) from channel partners")
     completeness: int
     is_archived: bool
     created_at: dt.datetime
     updated_at: dt.datetime
     masked: bool = Field(description="Personal data is masked for your role")
+    version: int = Field(
+        description="Raised by every change; also the ETag. Send it back in If-Match on PATCH"
+    )
 
 
 class PageQuery(NoNulCharacters):
@@ -256,7 +329,7 @@ class CustomerPage(Page):
 
 
 class RelationIn(Input):
-    kind: ChoiceText
+    kind: RelationKindChoice
     other_id: Id
     role: str | None = text(100)
     since: DateText | None = None
@@ -285,21 +358,21 @@ class InteractionQuery(NoNulCharacters):
     direction: str = Field("", max_length=3)
     outcome: str = Field("", max_length=12)
     user: Id | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: DateTime | None = None
+    until: DateTime | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class InteractionIn(Input):
-    channel: ChoiceText
-    direction: ChoiceText | None = None
-    department: ChoiceText | None = Field(None, description="Defaults from your role")
+    channel: ChannelChoice
+    direction: DirectionChoice | None = None
+    department: DepartmentChoice | None = Field(None, description="Defaults from your role")
     subject: str = Field(min_length=1, max_length=200)
     notes: str | None = text(20_000)
-    occurred_at: dt.datetime | None = Field(None, description="Defaults to now")
+    occurred_at: DateTime | None = Field(None, description="Defaults to now")
     duration_minutes: int | None = Field(None, ge=0, le=24 * 60)
-    outcome: ChoiceText | None = None
+    outcome: OutcomeChoice | None = None
 
 
 class InteractionOut(Schema):
@@ -335,8 +408,8 @@ class OrderLineIn(Input):
 class OrderIn(Input):
     number: str = Field(min_length=1, max_length=50)
     ordered_on: DateText | None = Field(None, description="Defaults to today")
-    channel: ChoiceText
-    status: ChoiceText | None = Field(None, description="Defaults to completed")
+    channel: ChannelChoice
+    status: OrderStatusChoice | None = Field(None, description="Defaults to completed")
     campaign_id: Id | None = None
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
 
