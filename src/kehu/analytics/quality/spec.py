@@ -105,10 +105,11 @@ def _comparison(name: str, description: str, levels: list[Level]) -> dict[str, A
     }
 
 
-# Both names written in Chinese characters: the first character of the normalised
-# name is a CJK ideograph (U+3400 and up; latin names are lower-case ASCII).  A code
-# point test is far cheaper than a regular expression on millions of sampled pairs.
-_BOTH_HAN = 'unicode("name_norm_l") >= 13312 AND unicode("name_norm_r") >= 13312'
+# A name written in Chinese characters: the first character of the normalised name is a
+# CJK ideograph (U+3400 and up; latin names are lower-case ASCII).  A code point test is
+# far cheaper than a regular expression on millions of sampled pairs.
+def _han(side: str) -> str:
+    return f'unicode("name_norm_{side}") >= 13312'
 
 
 def _name() -> dict[str, Any]:
@@ -129,8 +130,12 @@ def _name() -> dict[str, Any]:
             # people (张伟 / 张芳: a family on one phone and address); a typo in
             # characters is a homophone, caught above.  Jaro-Winkler on their pinyin
             # would call zhangwei / zhangwen "similar".  Fixed by hand: see _fixed.
-            _fixed(_BOTH_HAN, "other name, both in characters", 0.004, 0.9),
+            _fixed(f"{_han('l')} AND {_han('r')}", "other name, both in characters", 0.004, 0.9),
             _lvl(f"{jw} >= 0.92", "pinyin Jaro-Winkler >= 0.92", 0.12, 3e-3),
+            # Characters against pinyin: the pinyin of the characters is exact, so
+            # anything but a typo in the latin one (caught just above) is another
+            # name (王志 / "Wang Wanfei", a sister).
+            _fixed(f"({_han('l')} OR {_han('r')})", "other name, one in characters", 0.004, 0.9),
             _lvl(f"{jw} >= 0.80", "pinyin Jaro-Winkler >= 0.80", 0.06, 0.05),
             _else(0.07, 0.95),
         ],
