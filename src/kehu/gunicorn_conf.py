@@ -4,7 +4,8 @@ kehu.wsgi` (bind with -b or GUNICORN_CMD_ARGS; workers with -w).
 The application is loaded once in the master (preload) and the workers fork from it. The
 duplicate matcher's libraries (Splink, DuckDB, pandas) take seconds to import, which the
 first duplicate check on a new customer used to pay: the master imports them before it
-forks, and each worker builds its scorer in the background as it starts. The scorer holds a
+forks (with every view the URLconf imports), and each worker builds its scorer in the
+background as it starts. The scorer holds a
 DuckDB connection, which must not cross a fork, hence per worker and not in the master.
 """
 
@@ -31,9 +32,15 @@ def on_starting(server: Any) -> None:
 
 
 def when_ready(server: Any) -> None:
-    # Module imports only: nothing that starts threads or opens DuckDB before the fork.
+    # Module imports only: nothing that starts threads or opens DuckDB before the fork. The
+    # URLconf pulls in every view (and the analytics libraries behind them), which Django
+    # would otherwise import on each worker's first request.
+    from django.urls import get_resolver
+
     import kehu.analytics.quality.candidates  # noqa: F401
     import kehu.analytics.quality.dedupe  # noqa: F401
+
+    get_resolver().url_patterns  # noqa: B018 - imports the URLconf
 
 
 def _warm_matcher() -> None:
