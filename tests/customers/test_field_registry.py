@@ -46,3 +46,10 @@ def test_merge_copies_only_mergeable_fields():
 def test_personal_fields_are_masked_and_personal_search_is_separate():
     assert set(fields.MASKED) == {"phone", "email", "address", "birthday", "id_number"}
     assert set(fields.names(search="personal")) == {"phone", "email"}
+
+
+def test_the_importer_takes_the_registrys_importable_fields():
+    from kehu.imports import mapping
+
+    taken = {f.name for f in mapping.CUSTOMER_FIELDS} - mapping.IMPORT_ONLY_FIELDS
+    assert taken == set(fields.IMPORTABLE)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from kehu.customers.fields import IMPORTABLE
+
 
 @dataclass(frozen=True)
 class Field:
@@ -69,6 +71,13 @@ CUSTOMER_FIELDS = [
         ("首次购买", "入会日期", "客户起始日期", "acquired_on", "customer_since"),
     ),
     Field("notes", _("Notes"), ("备注", "notes", "note", "remark")),
+]
+# Which customer fields may be imported is the field registry's call (``importable``); this
+# module only adds the headers each is recognised by. "company" is the import's own column,
+# kept as a custom attribute.
+IMPORT_ONLY_FIELDS = {"company"}
+CUSTOMER_FIELDS = [
+    f for f in CUSTOMER_FIELDS if f.name in IMPORTABLE or f.name in IMPORT_ONLY_FIELDS
 ]
 
 RELATION_FIELDS = [

@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kehu.customers import fields
 from kehu.customers.models import Customer
 from kehu.quality import selectors
 from kehu.quality.models import DuplicatePair
@@ -60,10 +61,8 @@ class FieldRow:
     label: str
     left: Any
     right: Any
-
-    @property
-    def same(self) -> bool:
-        return bool(self.left) and self.left == self.right
+    # Judged on the values before masking: two masked values can look alike and differ.
+    same: bool = False
 
 
 @dataclass
@@ -135,7 +134,18 @@ def evidence_rows(evidence: dict[str, Any]) -> list[EvidenceRow]:
     return rows
 
 
-def pair_cards(pairs: list[DuplicatePair]) -> list[PairCard]:
+def _row(name: str, left: Customer, right: Customer, *, user: Any) -> FieldRow:
+    a, b = _display(left, name), _display(right, name)
+    same = bool(a) and a == b
+    if name in fields.MASKED:
+        # A role that sees personal data masked sees it masked here too (one mask).
+        a = fields.shown_value(name, a, user=user)
+        b = fields.shown_value(name, b, user=user)
+    label = capfirst(str(getattr(Customer._meta.get_field(name), "verbose_name", name)))
+    return FieldRow(label=label, left=a, right=b, same=same)
+
+
+def pair_cards(pairs: list[DuplicatePair], *, user: Any) -> list[PairCard]:
     ids = {pk for p in pairs for pk in (p.customer_a_id, p.customer_b_id)}
     customers = selectors.customers_by_id(ids)
     counts = selectors.link_counts(ids)
@@ -144,14 +154,7 @@ def pair_cards(pairs: list[DuplicatePair]) -> list[PairCard]:
         left, right = customers.get(pair.customer_a_id), customers.get(pair.customer_b_id)
         if left is None or right is None:
             continue
-        rows = [
-            FieldRow(
-                label=capfirst(str(getattr(Customer._meta.get_field(name), "verbose_name", name))),
-                left=_display(left, name),
-                right=_display(right, name),
-            )
-            for name in SHOWN
-        ]
+        rows = [_row(name, left, right, user=user) for name in SHOWN]
         cards.append(
             PairCard(
                 pair=pair,

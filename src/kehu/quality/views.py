@@ -43,7 +43,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.open_pairs(user=request.user)[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     context = {
-        "cards": pair_cards(rows[:PAGE_SIZE]),
+        "cards": pair_cards(rows[:PAGE_SIZE], user=request.user),
         "page": page,
         "next_page": page + 1 if has_next else None,
         "prev_page": page - 1 if page > 1 else None,
