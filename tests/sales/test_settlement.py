@@ -94,3 +94,13 @@ def test_settlement_locks_the_invoice_row(org, invoice):
         )
     locked = [q["sql"] for q in queries if "FOR UPDATE" in q["sql"] and "sales_invoice" in q["sql"]]
     assert locked
+
+
+def test_settling_with_cents_stores_the_exact_sum(org, invoice):
+    # 100 + 199.80 + 0.20: on SQLite the database sums decimals as floats.
+    for amount in ("100", "199.80", "0.20"):
+        payment_record(
+            invoice=invoice, by=org.alice, amount=Decimal(amount), paid_on=dt.date(2024, 1, 5)
+        )
+    invoice.refresh_from_db()
+    assert invoice.paid_amount == Decimal("300.00") and invoice.paid_on == dt.date(2024, 1, 5)

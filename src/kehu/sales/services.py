@@ -165,7 +165,8 @@ def invoice_settle(*, invoice: Invoice, by: Any) -> Invoice:
     totals = Payment.objects.filter(invoice=invoice).aggregate(
         paid=Sum("amount"), last=Max("paid_on")
     )
-    paid = totals["paid"] or ZERO
+    # SQLite sums decimals as floats: back to cents before comparing or storing.
+    paid = money(Decimal(str(totals["paid"] or ZERO)))
     due = invoice.amount - invoice.written_off
     if paid > due:
         raise ValidationError(
