@@ -18,6 +18,9 @@ ROWS = [
      "address": "北京市海淀区中关村大街1号5栋301室"},
     {"id": "f-3", "name": "李秀英", "phone": "010 6234 5678",
      "address": "北京海淀中关村大街1号5栋301室"},
+    # A sister, her name typed in pinyin.
+    {"id": "f-4", "name": "Zhang Wanfei", "phone": "+86 10 6234 5678",
+     "address": "北京市海淀區中關村大街1號5棟301室"},
     # Two people called 王芳 in Guangzhou, other streets, other phones.
     {"id": "n-1", "name": "王芳", "phone": "13800001111", "city": "广州",
      "address": "广东省广州市天河区天河路385号2栋1201室"},
@@ -39,7 +42,7 @@ def _clusters() -> dict[str, str]:
 
 def test_family_members_on_one_landline_and_address_stay_apart():
     of = _clusters()
-    assert len({of["f-1"], of["f-2"], of["f-3"]}) == 3
+    assert len({of["f-1"], of["f-2"], of["f-3"], of["f-4"]}) == 4
 
 
 def test_namesakes_in_one_city_at_other_addresses_stay_apart():

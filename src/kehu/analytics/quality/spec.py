@@ -112,6 +112,11 @@ def _han(side: str) -> str:
     return f'unicode("name_norm_{side}") >= 13312'
 
 
+def _far(col: str) -> str:
+    """More than one typo apart (ASCII keys: bytes = characters)."""
+    return f'damerau_levenshtein("{col}_l", "{col}_r") > 1'
+
+
 def _name() -> dict[str, Any]:
     # Best of the written-order and the sorted pinyin, so "Wei Zhang" vs 张玮
     # still scores as a near match.
@@ -131,11 +136,17 @@ def _name() -> dict[str, Any]:
             # characters is a homophone, caught above.  Jaro-Winkler on their pinyin
             # would call zhangwei / zhangwen "similar".  Fixed by hand: see _fixed.
             _fixed(f"{_han('l')} AND {_han('r')}", "other name, both in characters", 0.004, 0.9),
-            _lvl(f"{jw} >= 0.92", "pinyin Jaro-Winkler >= 0.92", 0.12, 3e-3),
             # Characters against pinyin: the pinyin of the characters is exact, so
-            # anything but a typo in the latin one (caught just above) is another
-            # name (王志 / "Wang Wanfei", a sister).
-            _fixed(f"({_han('l')} OR {_han('r')})", "other name, one in characters", 0.004, 0.9),
+            # anything more than one typo in the latin one is another name (张伟 /
+            # "Zhang Wanfei", a sister; Jaro-Winkler's prefix bonus calls them
+            # similar).  Damerau-Levenshtein is slow, but few pairs reach it.
+            _fixed(
+                f"({_han('l')} OR {_han('r')}) AND {_far('name_py')} AND {_far('name_py_sorted')}",
+                "other name, one in characters",
+                0.004,
+                0.9,
+            ),
+            _lvl(f"{jw} >= 0.92", "pinyin Jaro-Winkler >= 0.92", 0.12, 3e-3),
             _lvl(f"{jw} >= 0.80", "pinyin Jaro-Winkler >= 0.80", 0.06, 0.05),
             _else(0.07, 0.95),
         ],
