@@ -1,0 +1,79 @@
+"""``kehu calendar``: the calendar of special days.
+
+``kehu calendar special-days --year YYYY [--lang en|zh-Hans|both]`` prints one line per special
+day of the year, ``YYYY-MM-DD name``, sorted by date (days sharing a date in a fixed order):
+the lunar festivals (Spring Festival, Lantern, Dragon Boat, Qixi, Mid-Autumn, Double Ninth,
+Laba, Little New Year, Chinese New Year's Eve), Qingming and the Winter Solstice, and the
+fixed-date days (see ``kehu.core.specialdays``). Names are English by default, Simplified
+Chinese with ``--lang zh-Hans``, both (``Spring Festival 春节``) with ``--lang both``. A year
+outside 1901–2099 ends with one ``CommandError: …`` line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError
+
+ACTIONS = ("special-days",)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one ``CommandError`` line with exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CommandError(f"{self.prog}: {message}", returncode=2)
+
+
+def special_days_parser() -> argparse.ArgumentParser:
+    from kehu.core.specialdays import LANGUAGES, MAX_YEAR, MIN_YEAR
+
+    parser = _Parser(
+        prog="kehu calendar special-days",
+        description="The special days of a year: lunar festivals, Qingming, fixed-date days.",
+    )
+    parser.add_argument("--year", required=True, help=f"YYYY, {MIN_YEAR}–{MAX_YEAR}")
+    parser.add_argument(
+        "--lang",
+        default="en",
+        choices=LANGUAGES,
+        help="names in English (default), Simplified Chinese, or both",
+    )
+    return parser
+
+
+def parse_year(text: str) -> int:
+    from kehu.core.specialdays import MAX_YEAR, MIN_YEAR, YearError, check_year
+
+    value = text.strip()
+    if not (value.isascii() and value.isdigit() and len(value) == 4):
+        raise CommandError(
+            f"--year {text!r}: expected a four-digit year, {MIN_YEAR}–{MAX_YEAR}", returncode=2
+        )
+    try:
+        return check_year(int(value))
+    except YearError as exc:
+        raise CommandError(f"--year {text!r}: {exc}", returncode=2) from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Special days. special-days --year YYYY [--lang en|zh-Hans|both]. "
+        "See 'kehu calendar special-days --help'."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("action", choices=ACTIONS)
+        # Everything after the action goes to that action's own parser.
+        parser.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from kehu.core.specialdays import special_days
+
+        parsed = special_days_parser().parse_args(list(options["rest"]))
+        year = parse_year(parsed.year)
+        out = getattr(self.stdout, "_out", sys.stdout)
+        for day in special_days(year):
+            out.write(f"{day.date.isoformat()} {day.name(parsed.lang)}\n")
