@@ -130,7 +130,7 @@ class Context:
     @property
     def may_assign_others(self) -> bool:
         """Customers' owners and orders' reps other than the importer: the reassign right."""
-        return permissions.can_reassign(self.user)
+        return permissions.can(self.user, permissions.Action.REASSIGN)
 
     @property
     def may_sign_for_others(self) -> bool:

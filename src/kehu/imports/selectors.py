@@ -23,7 +23,7 @@ ERROR_COLUMN = "导入错误 / import error"
 
 def jobs_for(user: Any) -> QuerySet:
     """Administrators see every import; managers their teams' imports; others their own."""
-    if not permissions.can_edit(user):
+    if not permissions.can(user, permissions.Action.IMPORT):
         return ImportJob.objects.none()
     qs = ImportJob.objects.select_related("user")
     role = permissions.role_of(user)

@@ -63,7 +63,7 @@ class _DryRun(Exception):  # noqa: N818 — a control-flow signal, not an error
 
 
 def _require_importer(user: Any) -> None:
-    if not permissions.can_edit(user):
+    if not permissions.can(user, permissions.Action.IMPORT):
         raise PermissionDenied
 
 

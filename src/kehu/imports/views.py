@@ -32,7 +32,7 @@ ERRORS_SHOWN = 200
 
 
 def _require_importer(request: HttpRequest) -> None:
-    if not permissions.can_edit(request.user):
+    if not permissions.can(request.user, permissions.Action.IMPORT):
         raise PermissionDenied
 
 
