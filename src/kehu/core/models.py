@@ -190,6 +190,7 @@ class SignInThrottle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="signin_throttle_scope_key")
         ]
+        indexes = [models.Index(fields=["updated_at"], name="signin_throttle_updated")]
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key}"

@@ -42,9 +42,9 @@ BACKOFF_MEMORY = dt.timedelta(days=1)
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The caller's IP address: REMOTE_ADDR, or behind our proxy (KEHU_BEHIND_PROXY) the
-    last X-Forwarded-For entry, the one the proxy itself appended; earlier entries are
-    whatever the client sent and could be forged."""
+    """The caller's address as the throttle counts it: REMOTE_ADDR, or behind our proxy
+    (KEHU_BEHIND_PROXY) the last X-Forwarded-For entry, the one the proxy itself appended
+    (earlier entries are whatever the client sent and could be forged); IPv6 by /64."""
     if request is None:
         return ""
     address = request.META.get("REMOTE_ADDR", "")
@@ -54,9 +54,16 @@ def client_address(request: HttpRequest | None) -> str:
         if entries:
             address = entries[-1]
     try:
-        return str(ipaddress.ip_address(address))
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return ""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        # One IPv6 subscriber gets a whole /64: counting single addresses would let them
+        # rotate through it. Counted (and shown) as the network.
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def account_key(username: str | None, address: str) -> str:
@@ -105,12 +112,21 @@ def signin_wait(username: str | None, address: str, *, now: dt.datetime | None =
 def _row_for_update(scope: str, key: str, now: dt.datetime) -> SignInThrottle:
     try:
         with transaction.atomic():
-            row, _created = SignInThrottle.objects.select_for_update().get_or_create(
+            row, created = SignInThrottle.objects.select_for_update().get_or_create(
                 scope=scope, key=key, defaults={"window_started_at": now, "updated_at": now}
             )
     except IntegrityError:  # created by a concurrent failure a moment ago
-        row = SignInThrottle.objects.select_for_update().get(scope=scope, key=key)
+        return SignInThrottle.objects.select_for_update().get(scope=scope, key=key)
+    if created:
+        purge_stale(now=now)
     return row
+
+
+def purge_stale(*, now: dt.datetime) -> int:
+    """Forget keys quiet for longer than the backoff is remembered, so failures from ever
+    new addresses cannot grow the table without bound."""
+    deleted, _ = SignInThrottle.objects.filter(updated_at__lt=now - BACKOFF_MEMORY).delete()
+    return deleted
 
 
 @transaction.atomic
