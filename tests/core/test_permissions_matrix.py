@@ -39,6 +39,8 @@ ROLE_MAY = {
     Action.SEE_PERSONAL_DATA: EVERYONE - {"ana"},
     Action.SEARCH_PERSONAL_DATA: EVERYONE - {"ana"},
     Action.SEE_HISTORY: EVERYONE - {"ana"},
+    Action.EXPORT_PERSONAL_DATA: MANAGING,
+    Action.ERASE: {"root"},
 }
 # Who sees which customer: "own" is alice's in North shared with P1 (org.customer);
 # "other_team" is charlie's in South; "shared" is charlie's, shared with P2.

@@ -58,6 +58,8 @@ class Action(StrEnum):
     SEE_PERSONAL_DATA = "see_personal_data"  # unmasked phone, e-mail, ID, address, birthday
     SEARCH_PERSONAL_DATA = "search_personal_data"  # look customers up by phone or e-mail
     SEE_HISTORY = "see_history"  # the audit trail (before/after values of personal data)
+    EXPORT_PERSONAL_DATA = "export_personal_data"  # all Kehu holds about a person (PIPL)
+    ERASE = "erase"  # anonymise a person, irreversibly
 
 
 ALL_ROLES = frozenset(Role)
@@ -95,6 +97,10 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     # Who sees masked data must not confirm it by searching for it either.
     Action.SEARCH_PERSONAL_DATA: ALL_ROLES - MASKED_ROLES,
     Action.SEE_HISTORY: ALL_ROLES - MASKED_ROLES,
+    # A person's request is answered by whoever is responsible for them; erasure cannot be
+    # undone, so only administrators.
+    Action.EXPORT_PERSONAL_DATA: MANAGING_ROLES,
+    Action.ERASE: frozenset({Role.ADMIN}),
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]
