@@ -53,3 +53,11 @@ def test_the_importer_takes_the_registrys_importable_fields():
 
     taken = {f.name for f in mapping.CUSTOMER_FIELDS} - mapping.IMPORT_ONLY_FIELDS
     assert taken == set(fields.IMPORTABLE)
+
+
+def test_the_matcher_compares_the_registrys_matched_fields():
+    from kehu.quality import matcher, warning
+
+    assert matcher.DB_FIELDS == ("id", *fields.MATCHED)
+    assert set(warning.WARNING_FIELDS) == set(fields.MATCHED)
+    assert {"name", "phone", "email", "address", "id_number"} <= set(fields.MATCHED)

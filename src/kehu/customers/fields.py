@@ -13,6 +13,7 @@ A field's flags:
 - ``search``: ``"name"`` feeds the name keys anyone may search, ``"personal"`` the phone and
   e-mail keys only roles with ``search_personal_data`` may search;
 - ``importable``: a column the importer maps;
+- ``matched``: compared by the duplicate matcher (and the warning while a record is typed);
 - ``mergeable``: a merge copies it from the removed record into the kept one's gaps (or
   keeps the differing value); identity, bookkeeping and derived values are never copied;
 - ``exported``: part of the customer as the API and exports write it out;
@@ -41,6 +42,7 @@ class CustomerField:
     mask: Mask | None = None
     search: Literal["name", "personal", None] = None
     importable: bool = False
+    matched: bool = False
     mergeable: bool = True
     exported: bool = True
     visible_to: Action | None = None
@@ -88,13 +90,14 @@ F = CustomerField
 # and a stale copy would be worse than none.
 
 REGISTRY: tuple[CustomerField, ...] = (
-    F("kind", editable=True, on_form=True, importable=True),
-    F("name", editable=True, on_form=True, search="name", importable=True),
-    F("name_en", editable=True, on_form=True, search="name", importable=True),
+    F("kind", matched=True, editable=True, on_form=True, importable=True),
+    F("name", matched=True, editable=True, on_form=True, search="name", importable=True),
+    F("name_en", matched=True, editable=True, on_form=True, search="name", importable=True),
     F("aliases", editable=True, search="name", cleaner=_aliases),
     F("external_id", editable=True, importable=True, mergeable=False, cleaner=_external_id),
     F(
         "phone",
+        matched=True,
         editable=True,
         on_form=True,
         mask=Mask.PHONE,
@@ -104,6 +107,7 @@ REGISTRY: tuple[CustomerField, ...] = (
     ),
     F(
         "email",
+        matched=True,
         editable=True,
         on_form=True,
         mask=Mask.EMAIL,
@@ -111,15 +115,16 @@ REGISTRY: tuple[CustomerField, ...] = (
         importable=True,
         cleaner=validators.clean_email,
     ),
-    F("province", editable=True, on_form=True, importable=True),
-    F("city", editable=True, on_form=True, importable=True),
-    F("district", editable=True, on_form=True, importable=True),
-    F("address", editable=True, on_form=True, mask=Mask.WHOLE, importable=True),
-    F("postcode", editable=True, on_form=True, importable=True),
+    F("province", matched=True, editable=True, on_form=True, importable=True),
+    F("city", matched=True, editable=True, on_form=True, importable=True),
+    F("district", matched=True, editable=True, on_form=True, importable=True),
+    F("address", matched=True, editable=True, on_form=True, mask=Mask.WHOLE, importable=True),
+    F("postcode", matched=True, editable=True, on_form=True, importable=True),
     F("trade_area", editable=True, on_form=True),
     F("distance_km", exported=False),
     F(
         "birthday",
+        matched=True,
         editable=True,
         on_form=True,
         mask=Mask.DATE,
@@ -130,7 +135,7 @@ REGISTRY: tuple[CustomerField, ...] = (
     F("age_band", editable=True, on_form=True),
     F("income_band", editable=True, on_form=True),
     F("household_size", editable=True, on_form=True),
-    F("id_number", editable=True, on_form=True, mask=Mask.WHOLE, importable=True),
+    F("id_number", matched=True, editable=True, on_form=True, mask=Mask.WHOLE, importable=True),
     F("industry", editable=True, on_form=True, importable=True),
     F("employees", editable=True, on_form=True),
     F("tags", editable=True, importable=True),
@@ -199,6 +204,7 @@ MASKED = {f.name: f.mask for f in REGISTRY if f.mask is not None}
 # Merge works on column attnames (``merged_into_id``).
 NOT_MERGED = frozenset(f.attname for f in REGISTRY if not f.mergeable)
 IMPORTABLE = names(importable=True)
+MATCHED = names(matched=True)
 
 
 def check_updatable(keys: Iterable[str]) -> None:

@@ -18,23 +18,12 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-# Customer columns the matcher compares; "kind" decides whether the name is a person's or
-# a company's, "district" and "province" complete the address.
-DB_FIELDS = (
-    "id",
-    "kind",
-    "name",
-    "name_en",
-    "phone",
-    "email",
-    "province",
-    "city",
-    "district",
-    "address",
-    "postcode",
-    "birthday",
-    "id_number",
-)
+from kehu.customers.fields import MATCHED
+
+# Customer columns the matcher compares: the field registry's ``matched`` fields ("kind"
+# decides whether the name is a person's or a company's, "district" and "province" complete
+# the address).
+DB_FIELDS = ("id", *MATCHED)
 COMPANY = "company"
 
 

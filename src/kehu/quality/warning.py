@@ -18,23 +18,12 @@ from django.conf import settings
 
 from kehu.core import permissions
 from kehu.core.text import compact, has_han, phone_e164, pinyin_forms, simplify
+from kehu.customers.fields import MATCHED
 from kehu.customers.models import SearchKey
 from kehu.quality import matcher
 
-WARNING_FIELDS = (
-    "kind",
-    "name",
-    "name_en",
-    "phone",
-    "email",
-    "id_number",
-    "birthday",
-    "province",
-    "city",
-    "district",
-    "address",
-    "postcode",
-)
+# What the form posts for the check while a record is typed: the fields the matcher compares.
+WARNING_FIELDS = MATCHED
 STRONG_LIMIT = 50  # customers sharing a phone or e-mail with the new record
 NAME_LIMIT = 100  # customers sharing its name: enough for any family, not for "张伟" nationwide
 SHOWN = 5
