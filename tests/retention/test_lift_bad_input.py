@@ -44,13 +44,13 @@ def test_missing_outcome_column(tmp_path):
 
 def test_control_value_absent(tmp_path):
     message = _error(_file(tmp_path, ROWS), control="Control")
-    assert "control value 'Control' not found in the arm column" in message
+    assert "control value 'Control' not found in column 'segment'" in message
     assert "'Mens E-Mail', 'No E-Mail'" in message
 
 
 def test_only_one_arm(tmp_path):
     rows = [r for r in ROWS if r["segment"] == "No E-Mail"]
-    assert "only one arm ('No E-Mail')" in _error(_file(tmp_path, rows))
+    assert "column 'segment' has only one arm ('No E-Mail')" in _error(_file(tmp_path, rows))
 
 
 def test_non_numeric_outcome_names_the_line_and_column(tmp_path):
@@ -71,7 +71,7 @@ def test_blank_arm_names_the_line(tmp_path):
 
 def test_arm_of_one_customer_has_no_variance(tmp_path):
     rows = [*ROWS, {"segment": "Womens E-Mail", "visit": 1}]
-    assert "arm 'Womens E-Mail': each arm needs at least 2 customers" in _error(
+    assert "column 'segment', arm 'Womens E-Mail': each arm needs at least 2" in _error(
         _file(tmp_path, rows)
     )
 

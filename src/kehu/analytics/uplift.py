@@ -127,7 +127,7 @@ def _number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def resolve_control(labels: Iterable[str], control: str) -> str:
+def resolve_control(labels: Iterable[str], control: str, *, column: str = "arm") -> str:
     """The arm label meaning ``control``: the same text, else the same number (0 ↔ 0.0)."""
     labels = list(labels)
     if control in labels:
@@ -138,7 +138,7 @@ def resolve_control(labels: Iterable[str], control: str) -> str:
         if len(same) == 1:
             return same[0]
     shown = ", ".join(repr(label) for label in sort_arms(labels)[:10])
-    raise LiftError(f"control value {control!r} not found in the arm column (arms: {shown})")
+    raise LiftError(f"control value {control!r} not found in column {column!r} (arms: {shown})")
 
 
 def outcome_value(value: Any) -> float | None:
@@ -161,12 +161,21 @@ class LiftEstimator:
     """Welch lift of every arm over the control, estimator style.
 
     ``LiftEstimator(control="No E-Mail").fit(arms, y).report_`` holds the :class:`LiftReport`.
+    ``arm_column`` and ``outcome`` name the columns in messages and in the report.
     """
 
-    def __init__(self, *, control: str, confidence: float = 0.95, outcome: str = "outcome"):
+    def __init__(
+        self,
+        *,
+        control: str,
+        confidence: float = 0.95,
+        outcome: str = "outcome",
+        arm_column: str = "arm",
+    ):
         self.control = control
         self.confidence = confidence
         self.outcome = outcome
+        self.arm_column = arm_column
 
     def fit(self, arms: Sequence[str], y: Sequence[float] | np.ndarray) -> LiftEstimator:
         labels = np.asarray([str(a) for a in arms], dtype=object)
@@ -178,9 +187,12 @@ class LiftEstimator:
         if not np.isfinite(values).all():
             raise LiftError("outcomes must be finite numbers")
         present = sorted(set(labels.tolist()))
-        control = resolve_control(present, self.control)
+        control = resolve_control(present, self.control, column=self.arm_column)
         if len(present) < 2:
-            raise LiftError(f"only one arm ({control!r}): nothing to compare with the control")
+            raise LiftError(
+                f"column {self.arm_column!r} has only one arm ({control!r}): "
+                "nothing to compare with the control"
+            )
         base = values[labels == control]
         results = []
         for arm in sort_arms(a for a in present if a != control):
@@ -189,7 +201,7 @@ class LiftEstimator:
                 lift, low, high, p = welch(treated, base, confidence=self.confidence)
             except LiftError as exc:
                 small = arm if len(treated) < 2 else control
-                raise LiftError(f"arm {small!r}: {exc}") from exc
+                raise LiftError(f"column {self.arm_column!r}, arm {small!r}: {exc}") from exc
             results.append(ArmLift(arm, len(treated), float(treated.mean()), lift, low, high, p))
         self.report_ = LiftReport(
             outcome=self.outcome,
@@ -206,8 +218,11 @@ def lift_by_arm(
     *,
     control: str,
     outcome: str = "outcome",
+    arm_column: str = "arm",
     confidence: float = 0.95,
 ) -> LiftReport:
     """Shortcut for ``LiftEstimator(...).fit(arms, y).report_``."""
-    estimator = LiftEstimator(control=control, confidence=confidence, outcome=outcome)
+    estimator = LiftEstimator(
+        control=control, confidence=confidence, outcome=outcome, arm_column=arm_column
+    )
     return estimator.fit(arms, y).report_

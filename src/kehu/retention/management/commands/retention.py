@@ -95,7 +95,9 @@ def read_and_measure(path: Path, *, arm: str, control: str, outcome: str):
                 problem = "blank" if _blank(raw) else f"{raw!r} is not a number or yes/no"
                 raise InputError(f"{path}: {where(i)}, column {outcome!r}: {problem}")
             values.append(value)
-        return uplift.lift_by_arm(labels.tolist(), values, control=control.strip(), outcome=outcome)
+        return uplift.lift_by_arm(
+            labels.tolist(), values, control=control.strip(), outcome=outcome, arm_column=arm
+        )
     except (InputError, uplift.LiftError) as exc:
         raise CommandError(str(exc), returncode=2) from exc
 
