@@ -35,7 +35,7 @@ def test_bad_year(year, message):
 
 def test_unknown_language():
     with pytest.raises(CommandError) as excinfo:
-        lines(2025, "--lang", "fr")
+        lines(2025, lang="fr")
     assert excinfo.value.returncode == 2
     assert "invalid choice: 'fr'" in str(excinfo.value)
 

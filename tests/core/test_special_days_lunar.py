@@ -15,9 +15,11 @@ import pytest
 from django.core.management import call_command
 
 
-def lines(year: int, *extra: str) -> list[str]:
+def lines(year: int, *extra: str, lang: str | None = "en") -> list[str]:
+    """The command's lines (names in English unless ``lang`` says otherwise; None: default)."""
     out = io.StringIO()
-    call_command("calendar", "special-days", "--year", str(year), *extra, stdout=out)
+    language = ("--lang", lang) if lang else ()
+    call_command("calendar", "special-days", "--year", str(year), *language, *extra, stdout=out)
     return out.getvalue().splitlines()
 
 
@@ -65,7 +67,7 @@ def test_each_lunar_festival_once_a_year():
 
 
 def test_chinese_names():
-    zh = lines(2025, "--lang", "zh-Hans")
+    zh = lines(2025, lang="zh-Hans")
     for line in ("2025-01-29 春节", "2025-02-12 元宵节", "2025-05-31 端午节", "2025-08-29 七夕节",
                  "2025-10-06 中秋节", "2025-01-28 除夕", "2025-04-04 清明节"):  # fmt: skip
         assert line in zh

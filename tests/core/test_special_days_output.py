@@ -34,5 +34,10 @@ def test_days_sharing_a_date_are_both_listed():
     assert output[i + 1] == "2020-10-01 Mid-Autumn Festival"
 
 
-def test_both_languages_on_one_line():
-    assert "2025-01-29 Spring Festival 春节" in lines(2025, "--lang", "both")
+def test_default_names_both_languages_on_one_line():
+    output = lines(2025, lang=None)
+    assert output == lines(2025, lang="both")
+    for line in ("2025-01-29 Spring Festival 春节", "2025-02-12 Lantern Festival 元宵节",
+                 "2025-05-31 Dragon Boat Festival 端午节", "2025-08-29 Qixi Festival 七夕节",
+                 "2025-10-06 Mid-Autumn Festival 中秋节"):  # fmt: skip
+        assert line in output

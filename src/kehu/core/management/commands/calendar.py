@@ -1,12 +1,13 @@
 """``kehu calendar``: the calendar of special days.
 
-``kehu calendar special-days --year YYYY [--lang en|zh-Hans|both]`` prints one line per special
+``kehu calendar special-days --year YYYY [--lang both|en|zh-Hans]`` prints one line per special
 day of the year, ``YYYY-MM-DD name``, sorted by date (days sharing a date in a fixed order):
 the lunar festivals (Spring Festival, Lantern, Dragon Boat, Qixi, Mid-Autumn, Double Ninth,
 Laba, Little New Year, Chinese New Year's Eve), Qingming and the Winter Solstice, and the
-fixed-date days (see ``kehu.core.specialdays``). Names are English by default, Simplified
-Chinese with ``--lang zh-Hans``, both (``Spring Festival 春节``) with ``--lang both``. A year
-outside 1901–2099 ends with one ``CommandError: …`` line and exit code 2.
+fixed-date days (see ``kehu.core.specialdays``). By default each name is given in English
+and Simplified Chinese (``2025-01-29 Spring Festival 春节``), so a reader or a script looking
+for either finds it; ``--lang en`` or ``--lang zh-Hans`` gives one language. A year outside
+1901–2099 ends with one ``CommandError: …`` line and exit code 2.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ def special_days_parser() -> argparse.ArgumentParser:
     parser.add_argument("--year", required=True, help=f"YYYY, {MIN_YEAR}–{MAX_YEAR}")
     parser.add_argument(
         "--lang",
-        default="en",
+        default="both",
         choices=LANGUAGES,
-        help="names in English (default), Simplified Chinese, or both",
+        help="names in English, Simplified Chinese, or both (default)",
     )
     return parser
 
@@ -60,7 +61,7 @@ def parse_year(text: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Special days. special-days --year YYYY [--lang en|zh-Hans|both]. "
+        "Special days. special-days --year YYYY [--lang both|en|zh-Hans]. "
         "See 'kehu calendar special-days --help'."
     )
 
