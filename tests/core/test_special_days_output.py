@@ -4,7 +4,10 @@ and weekday-rule days are there too."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+
+from django.core.management import call_command
 
 from tests.core.test_special_days_lunar import lines
 
@@ -41,3 +44,11 @@ def test_default_names_both_languages_on_one_line():
                  "2025-05-31 Dragon Boat Festival 端午节", "2025-08-29 Qixi Festival 七夕节",
                  "2025-10-06 Mid-Autumn Festival 中秋节"):  # fmt: skip
         assert line in output
+
+
+def test_ascii_only_output_defaults_to_english():
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii")
+    call_command("calendar", "special-days", "--year", "2025", stdout=stream)
+    stream.flush()
+    assert "2025-01-29 Spring Festival\n" in raw.getvalue().decode("ascii")

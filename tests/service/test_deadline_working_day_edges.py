@@ -27,6 +27,8 @@ CASES = [
     # Zero hours: the next working moment.
     ("2025-03-08 10:00", "0", "2025-03-10 09:00"),
     ("2025-03-10 10:20", "0", "2025-03-10 10:20"),
+    # An ISO "T" between date and time is accepted too.
+    ("2025-03-11T17:30", "1", "2025-03-12 09:30"),
     # Several days: 40 h from Monday 09:00 = four days and 4 h.
     ("2025-03-10 09:00", "40", "2025-03-14 13:00"),
 ]

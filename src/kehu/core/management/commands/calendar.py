@@ -7,7 +7,8 @@ Laba, Little New Year, Chinese New Year's Eve), Qingming and the Winter Solstice
 fixed-date days (see ``kehu.core.specialdays``). By default each name is given in English
 and Simplified Chinese (``2025-01-29 Spring Festival 春节``), so a reader or a script looking
 for either finds it; ``--lang en`` or ``--lang zh-Hans`` gives one language. A year outside
-1901–2099 ends with one ``CommandError: …`` line and exit code 2.
+1901–2099 ends with one ``CommandError: …`` line and exit code 2. (Where the output cannot
+carry Chinese, an ASCII-only terminal, the default is English.)
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def special_days_parser() -> argparse.ArgumentParser:
     parser.add_argument("--year", required=True, help=f"YYYY, {MIN_YEAR}–{MAX_YEAR}")
     parser.add_argument(
         "--lang",
-        default="both",
+        default=None,
         choices=LANGUAGES,
         help="names in English, Simplified Chinese, or both (default)",
     )
@@ -76,5 +77,15 @@ class Command(BaseCommand):
         parsed = special_days_parser().parse_args(list(options["rest"]))
         year = parse_year(parsed.year)
         out = getattr(self.stdout, "_out", sys.stdout)
+        lang = parsed.lang or default_language(out)
         for day in special_days(year):
-            out.write(f"{day.date.isoformat()} {day.name(parsed.lang)}\n")
+            out.write(f"{day.date.isoformat()} {day.name(lang)}\n")
+
+
+def default_language(stream: Any) -> str:
+    """Both languages, unless the output cannot carry Chinese (an ASCII-only terminal)."""
+    try:
+        "春节".encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return "en"
+    return "both"

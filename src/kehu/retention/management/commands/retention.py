@@ -64,8 +64,9 @@ class Command(BaseCommand):
         )
         out = getattr(self.stdout, "_out", sys.stdout)
         if args_.json:
-            # Full precision: json writes the shortest repr that round-trips each float.
-            out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+            # Full precision: json writes the shortest repr that round-trips each float. ASCII
+            # escapes for Chinese arm names: any terminal encoding can print them.
+            out.write(json.dumps(report.as_dict()) + "\n")
         else:
             out.write(format_table(report))
 

@@ -43,14 +43,16 @@ def deadline_parser() -> argparse.ArgumentParser:
     return parser
 
 
+START_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
 def parse_start(text: str) -> dt.datetime:
-    try:
-        moment = dt.datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
-    except ValueError:
-        raise CommandError(
-            f"--start {text!r}: expected a local time as YYYY-MM-DD HH:MM", returncode=2
-        ) from None
-    return moment
+    for fmt in START_FORMATS:
+        try:
+            return dt.datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    raise CommandError(f"--start {text!r}: expected a local time as YYYY-MM-DD HH:MM", returncode=2)
 
 
 def parse_hours(text: str) -> Decimal:
