@@ -66,7 +66,7 @@ def test_blank_outcome_names_the_line(tmp_path):
 
 def test_blank_arm_names_the_line(tmp_path):
     rows = [*ROWS[:2], {"segment": " ", "visit": 1}, *ROWS[3:]]
-    assert "line 4: column 'segment' is blank" in _error(_file(tmp_path, rows))
+    assert "line 4, column 'segment': blank" in _error(_file(tmp_path, rows))
 
 
 def test_arm_of_one_customer_has_no_variance(tmp_path):

@@ -88,7 +88,7 @@ def read_and_measure(path: Path, *, arm: str, control: str, outcome: str):
         labels = text_values(frame[arm])
         blank = labels.isna().to_numpy().nonzero()[0]
         if len(blank):
-            raise InputError(f"{path}: {where(int(blank[0]))}: column {arm!r} is blank")
+            raise InputError(f"{path}: {where(int(blank[0]))}, column {arm!r}: blank")
         values = []
         for i, raw in enumerate(frame[outcome].tolist()):
             value = uplift.outcome_value(raw)
