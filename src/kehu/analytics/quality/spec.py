@@ -327,7 +327,11 @@ def _address() -> dict[str, Any]:
             _lvl(f"{jac} >= 0.9 AND {same_numbers}", "bigram Jaccard >= 0.9", 0.55, 2e-5),
             _lvl(f"{jac} >= 0.7 AND {same_numbers}", "bigram Jaccard >= 0.7", 0.2, 4e-5),
             _lvl(f"{jac} >= 0.5 AND {same_numbers}", "bigram Jaccard >= 0.5", 0.1, 2e-4),
-            _lvl(f"{jac} >= 0.5", "similar, other house number", 0.04, 2e-3),
+            # A neighbour: same street and estate, other house or room numbers.  The
+            # locality comparison has already counted the shared neighbourhood, and
+            # within one neighbourhood other numbers mean another home: this level
+            # counts against (namesakes in one estate were merged), whatever EM says.
+            _fixed(f"{jac} >= 0.5", "similar, other house number", 0.02, 0.05),
             _lvl(f"{jac} >= 0.3", "bigram Jaccard >= 0.3", 0.03, 0.03),
             _null("addr_bigrams"),
             # One record of a person may carry the office address, another the home:
