@@ -32,7 +32,7 @@ def lift_parser() -> argparse.ArgumentParser:
         prog="kehu retention lift",
         description=(
             "Lift of each arm of a randomised test over its control group: difference of "
-            "means, 95 %% interval from the Welch standard error (normal approximation), "
+            "means, 95 % interval from the Welch standard error (normal approximation), "
             "two-sided p-value."
         ),
     )
