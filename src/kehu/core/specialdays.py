@@ -30,6 +30,7 @@ greeting tasks can use :func:`special_days` and :func:`lunar_anniversary`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 MIN_YEAR = 1901
@@ -105,19 +106,31 @@ def check_year(year: int) -> int:
 
 def lunar_to_solar(year: int, month: int, day: int, *, leap: bool = False) -> dt.date:
     """The Gregorian date of a lunar date (``ValueError`` if that day does not exist)."""
-    from lunar_python import LunarYear
-
-    # Validate first: lunar-python rolls a 30th of a 29-day month over into the next month.
+    months = _lunar_months(year)
     wanted = -month if leap else month
-    months = {m.getMonth(): m for m in LunarYear.fromYear(year).getMonths() if m.getYear() == year}
     if wanted not in months:
         raise ValueError(f"lunar year {year} has no {'leap ' if leap else ''}month {month}")
-    if not 1 <= day <= months[wanted].getDayCount():
-        raise ValueError(f"lunar {year}/{month} has {months[wanted].getDayCount()} days")
-    from lunar_python import Lunar
+    first, length = months[wanted]
+    if not 1 <= day <= length:
+        raise ValueError(f"lunar {year}/{month} has {length} days")
+    return first + dt.timedelta(days=day - 1)
 
-    solar = Lunar.fromYmd(year, wanted, day).getSolar()
-    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+@functools.lru_cache(maxsize=256)
+def _lunar_months(year: int) -> dict[int, tuple[dt.date, int]]:
+    """Lunar year ``year``'s months (leap months negative): first day and length.
+
+    Cached: lunar-python finds new moons by computation, milliseconds a year, and greeting
+    jobs convert one birthday per customer.
+    """
+    from lunar_python import LunarYear, Solar
+
+    months = {}
+    for m in LunarYear.fromYear(year).getMonths():
+        if m.getYear() == year:
+            s = Solar.fromJulianDay(m.getFirstJulianDay())
+            months[m.getMonth()] = (dt.date(s.getYear(), s.getMonth(), s.getDay()), m.getDayCount())
+    return months
 
 
 def spring_festival(year: int) -> dt.date:
@@ -150,7 +163,7 @@ def special_days(year: int) -> list[SpecialDay]:
     order += 1
     # The 12th month has 29 or 30 days: the eve is simply the day before the new year.
     add(spring_festival(year) - dt.timedelta(days=1), *NEW_YEARS_EVE, "lunar")
-    terms = solar_terms(year)
+    terms = _solar_terms(year)
     for term, key, en, zh in SOLAR_TERMS:
         order += 1
         add(terms[term], key, en, zh, "solar_term")
@@ -165,6 +178,11 @@ def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
 
 def solar_terms(year: int) -> dict[str, dt.date]:
     """The 24 solar terms of Gregorian ``year`` by Chinese name (Beijing dates)."""
+    return dict(_solar_terms(year))
+
+
+@functools.lru_cache(maxsize=256)
+def _solar_terms(year: int) -> dict[str, dt.date]:
     from lunar_python import Solar
 
     terms: dict[str, dt.date] = {}
