@@ -14,6 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BENCHES = {
     "analytics": ["bench_analytics.py"],
+    "churn": ["bench_churn.py"],
     "dedupe": ["bench_dedupe.py"],
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],

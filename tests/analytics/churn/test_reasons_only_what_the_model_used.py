@@ -17,7 +17,7 @@ def test_a_constant_column_is_never_a_reason(tmp_path):
     y = (frame["Churn"] == "Yes").to_numpy().astype(int)
     features = [c for c in frame.columns if c not in {"customerID", "Churn"}]
     model = ChurnClassifier(n_jobs=1, folds=3).fit(frame, y, features)
-    scored = score_frame(model, frame, "customerID", "en")
+    scored = score_frame(model, frame, "customerID", "en", all_reasons=True)
     text = scored[["reason_1", "reason_2", "reason_3"]].agg(" | ".join, axis=1)
     assert not text.str.contains("Shanghai|Region").any()
     contrib = model.contributions(model.matrix(frame))
@@ -30,7 +30,7 @@ def test_named_reasons_have_positive_contributions(fitted, telecom_new_csv):
     frame = pd.read_csv(telecom_new_csv, dtype=str, keep_default_na=False)
     X = model.matrix(frame)
     contrib = model.contributions(X)
-    scored = score_frame(model, frame, "customerID", "en")
+    scored = score_frame(model, frame, "customerID", "en", all_reasons=True)
     named = (scored[["reason_1", "reason_2", "reason_3"]] != "").sum(axis=1).to_numpy()
     positive = (contrib > 0).sum(axis=1)
     # As many reasons as positive contributions (at most three)...

@@ -222,6 +222,11 @@ def score_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", required=True, type=Path, help="CSV to write")
     p.add_argument("--lang", help="reasons in en or zh-Hans (default: KEHU_LANGUAGE, else en)")
     p.add_argument("--n-jobs", type=int, default=min(4, os.cpu_count() or 1))
+    p.add_argument(
+        "--all-reasons",
+        action="store_true",
+        help="reasons for every customer (default: those at or above the base rate)",
+    )
     return p
 
 
@@ -241,7 +246,8 @@ def score_main(argv: Sequence[str] | None = None) -> int:
                 + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
             )
         _check_numbers(frame, model, where)
-        _write_csv(score_frame(model, frame, args.id, lang), args.output)
+        scores = score_frame(model, frame, args.id, lang, all_reasons=args.all_reasons)
+        _write_csv(scores, args.output)
     except (InputError, ModelFileError, ValueError, OSError) as exc:
         return _fail(exc)
     return 0

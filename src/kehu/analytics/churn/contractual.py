@@ -66,7 +66,7 @@ DEFAULT_GRID: tuple[dict[str, Any], ...] = (
 
 BASE_PARAMS: dict[str, Any] = {
     "objective": "binary",
-    "learning_rate": 0.03,
+    "learning_rate": 0.05,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.8,
     "bagging_freq": 1,
@@ -117,11 +117,11 @@ class ChurnClassifier:
         *,
         n_jobs: int = 1,
         holdout: float = 0.2,
-        folds: int = 5,
+        folds: int = 4,
         grid: tuple[dict[str, Any], ...] = DEFAULT_GRID,
-        max_rounds: int = 2000,
-        early_stopping: int = 100,
-        max_tune_rows: int = 200_000,
+        max_rounds: int = 1000,
+        early_stopping: int = 50,
+        max_tune_rows: int = 20_000,
         random_state: int = 0,
     ):
         self.n_jobs = n_jobs

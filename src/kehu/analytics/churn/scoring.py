@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kehu.analytics.churn import reasons as R
@@ -27,18 +28,34 @@ SPARK_SCHEMA = (
 
 
 def score_frame(
-    model: ChurnClassifier, frame: pd.DataFrame, id_column: str, lang: str
+    model: ChurnClassifier,
+    frame: pd.DataFrame,
+    id_column: str,
+    lang: str,
+    *,
+    all_reasons: bool = False,
 ) -> pd.DataFrame:
-    """The score table of ``frame``: one row per input row, in order."""
+    """The score table of ``frame``: one row per input row, in order.
+
+    Reasons are worked out for the customers whose risk is at or above the base rate (the
+    ones retention acts on; their contributions are most of the scoring time), or for
+    everyone with ``all_reasons``.
+    """
     X = model.matrix(frame)
     prob = model.predict_proba_matrix(X)
-    contrib = model.contributions(X)
-    describe = R.contractual_describer(model.specs_, X, lang)
-    top = R.top_reasons(contrib, prob, model.base_rate_, describe)
+    explain = np.ones(len(prob), dtype=bool) if all_reasons else prob >= model.base_rate_
+    rows = np.flatnonzero(explain)
+    top: list[list[str]] = []
+    if len(rows):
+        contrib = model.contributions(X[rows])
+        describe = R.contractual_describer(model.specs_, X[rows], lang)
+        top = R.top_reasons(contrib, prob[rows], model.base_rate_, describe)
     out = pd.DataFrame({"id": T.text_values(frame[id_column]).fillna("").to_numpy(dtype=object)})
     out["churn_probability"] = prob
     for r, name in enumerate(REASONS):
-        out[name] = [row[r] if r < len(row) else "" for row in top]
+        column = np.full(len(prob), "", dtype=object)
+        column[rows] = [row[r] if r < len(row) else "" for row in top]
+        out[name] = column
     return out
 
 
