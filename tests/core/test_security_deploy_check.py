@@ -23,6 +23,8 @@ PRODUCTION_ENV = {
 def run_check(tmp_path, extra: dict[str, str]) -> subprocess.CompletedProcess:
     env = {**os.environ, "KEHU_HOME": str(tmp_path), **extra}
     env.pop("KEHU_DATABASE_URL", None)
+    # The browser tests' Playwright needs this in the test process; a deployment never has it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-m", "kehu.cli", "check", "--deploy"],
         env=env,

@@ -16,6 +16,12 @@ from ..conftest import login
 from .conftest import write_csv, write_xlsx
 
 
+@pytest.fixture(autouse=True)
+def _own_media_dir(settings, tmp_path):
+    # Other test workers write uploads at the same time: count only this test's files.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _stored():
     root = services.media_dir()
     return ImportJob.objects.count(), sorted(p.name for p in root.rglob("*"))
