@@ -136,6 +136,8 @@ class AuditEvent(models.Model):
         UNMERGE = "unmerge", _("Unmerged")
         IMPORT = "import", _("Imported")
         LOCKOUT = "lockout", _("Locked out")
+        EXPORT = "export", _("Personal data exported")
+        ERASE = "erase", _("Personal data erased")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
