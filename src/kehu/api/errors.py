@@ -93,9 +93,9 @@ def install(api: NinjaAPI) -> None:
             if len(loc) > 2 and loc[0] == "body" and loc[1] == BODY_PARAM:
                 del loc[1]
             # "ctx" can hold the rejected input (a 10 MB string, say): keep the answer small.
-            items.append(
-                {"loc": loc, "msg": _short(error.get("msg", "")), "type": error.get("type")}
-            )
+            # Our own validators' messages come through pydantic as "Value error, …".
+            msg = str(error.get("msg", "")).removeprefix("Value error, ")
+            items.append({"loc": loc, "msg": _short(msg), "type": error.get("type")})
         return respond(request, items, 422)
 
     @api.exception_handler(DjangoValidationError)
