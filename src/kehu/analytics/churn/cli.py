@@ -120,8 +120,11 @@ def _check_numbers(frame: pd.DataFrame, model: ChurnClassifier, where) -> None:
     for spec in model.specs_:
         if spec.kind not in {"numeric", "boolean"}:
             continue
-        values = T.values_of(frame[spec.name], spec)
-        given = T.text_values(frame[spec.name]).notna().to_numpy()
+        series = frame[spec.name]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue  # typed (Parquet, spreadsheet numbers): nothing to parse, nothing bad
+        values = T.values_of(series, spec)
+        given = T.text_values(series).notna().to_numpy()
         bad = np.flatnonzero(given & ~np.isfinite(values))
         if len(bad):
             value = frame[spec.name].iloc[int(bad[0])]
