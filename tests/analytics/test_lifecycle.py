@@ -1,7 +1,10 @@
 """Churn type, lifecycle status, loyalty ladder and cohorts on hand-made customers.
 
-Days are plain day numbers; as-of is day 1000. Defaults: complete churn after 3 × ipt, lapsed
-after 2 ×, at risk after 1.5 ×, gaps never below 30 days; recent window 90 days (910, 1000].
+Days are plain day numbers; as-of is day 1000. Defaults: complete churn after 3 × ipt, lost only
+after a year's silence, lapsed after 2 ×, at risk after 1.5 ×, gaps never below 30 days; partial
+churn over a window of 6 × the customer's gap so far (90 to 365 days), with at least 4 baseline
+purchase days and 2 expected purchases, spend below half of expected, and either the
+conditional count test p < 0.2 or the spend z < -1.645.
 """
 
 from __future__ import annotations
@@ -19,29 +22,42 @@ NAN = math.nan
 CFG = L.LifecycleConfig()
 AS_OF = 1000
 
-# Repeat buyers' ipt: k1 (990-400)/10 = 59, k2 400/4 = 100, k3 760/9 = 84.4, k5 490/5 = 98,
-# k6 880/3 = 293.3 -> population median 98 (used for the one-time buyer k4).
+# Repeat buyers' ipt: k1 890/19 = 46.8, k2 400/4 = 100, k3 960/13 = 73.8, k5 490/5 = 98,
+# k6 880/3 = 293.3, k8 270/7 = 38.6, k9 960/11 = 87.3, k10 990/15 = 66.
+# Partial churn: m = baseline days - 1, N = m × W / baseline length, E = N × spend per baseline
+# day, p = P(Binomial(k + m, W / (W + baseline length)) <= k), z = (spend - E) / sqrt(N × m2).
 CUSTOMERS = {
-    #      first, last, prev, n, recent_amount, baseline_amount, baseline_days
-    # k1: buys every ~59 days, last 10 days ago; recent 200/90 = 2.2/day vs baseline
-    #     900/(910-400) = 1.76/day -> no churn; gap before last 60 < 2 × 58.9 -> active.
-    "k1": (400, 990, 930, 11, 200.0, 900.0, 9),
-    # k2: ipt 100, silent 500 days > 300 -> complete churn -> lost.
-    "k2": (100, 500, 400, 5, 0.0, 500.0, 5),
-    # k3: ipt 84.4, last 40 days ago (< 1.5 × 84.4 = 126.7); baseline 1800/710 = 2.54/day,
-    #     recent 50/90 = 0.56/day < half -> partial churn -> at risk.
-    "k3": (200, 960, 900, 10, 50.0, 1800.0, 9),
-    # k4: one purchase 50 days ago; ipt = median 98 -> no churn (50 < 294); new (50 <= 90).
-    "k4": (950, 950, NAN, 1, 100.0, 0.0, 0),
-    # k5: ipt 98, silent 210 days > 2 × 98 = 196 but < 294 -> lapsed; nothing bought in the
-    #     window with 6 baseline purchase days -> partial churn (lapsed wins over at risk).
-    "k5": (300, 790, 700, 6, 0.0, 600.0, 6),
+    # first, last, prev, n, window, recent days, recent, baseline amount, days, sum of squares
+    # k1: window 900·6//20 = 270; baseline 14 days of 100 over 730-100 = 630 days: N = 13 ·
+    #     270/630 = 5.57, E = 557.1; recent 600 is not below half -> no churn; active.
+    "k1": (100, 990, 930, 20, 270, 6, 600.0, 1400.0, 14, 140_000.0),
+    # k2: ipt 100, silent 500 days > 300 and > 365 -> complete churn -> lost.
+    "k2": (100, 500, 400, 5, 365, 0, 0.0, 500.0, 5, 50_000.0),
+    # k3: window 1000·6//14 = 428 -> 365; baseline 12 days of 200 over 635 days: N = 11 ·
+    #     365/635 = 6.32, E = 1264.6; two purchases of 300: 600 < 632.3; z = -664.6 /
+    #     sqrt(6.32 · 40000) = -1.32 is not enough, but P(Binomial(13, 0.365) <= 2) = 0.094
+    #     < 0.2 -> partial churn -> at risk (40 days since the last < 1.5 × 73.8).
+    "k3": (0, 960, 900, 14, 365, 2, 600.0, 2400.0, 12, 480_000.0),
+    # k4: one purchase 50 days ago; no baseline -> no churn; new (50 <= 90).
+    "k4": (950, 950, NAN, 1, 300, 1, 100.0, 0.0, 0, 0.0),
+    # k5: ipt 98, silent 210 days > 2 × 98 but < 294 -> lapsed, no churn (3 baseline days
+    #     after the first: too few to tell).
+    "k5": (300, 790, 700, 6, 365, 0, 0.0, 600.0, 3, 60_000.0),
     # k6: days 100, 200, 300, 980: ipt before the last purchase (300-100)/2 = 100, gap 680 >
-    #     200 and last purchase 20 days ago -> won back. Baseline 300/810 = 0.37/day, recent
-    #     100/90 = 1.1 -> no churn.
-    "k6": (100, 980, 300, 4, 100.0, 300.0, 3),
+    #     200 and last purchase 20 days ago -> won back. Only 3 baseline days -> no churn.
+    "k6": (100, 980, 300, 4, 365, 1, 100.0, 300.0, 3, 30_000.0),
     # k7: never bought.
-    "k7": (NAN, NAN, NAN, 0, 0.0, 0.0, 0),
+    "k7": (NAN, NAN, NAN, 0, NAN, 0, 0.0, 0.0, 0, 0.0),
+    # k8: ipt 38.6, silent 130 days > 3 × 38.6 -> complete churn, but within the year ->
+    #     lapsed, not lost.
+    "k8": (600, 870, 850, 8, 200, 0, 0.0, 500.0, 5, 50_000.0),
+    # k9: a dip within the noise: baseline 9 days of 200 -> N = 4.6, E = 919.7; three
+    #     purchases of 100: 300 < 459.8, but P(Binomial(11, 0.365) <= 3) = 0.38 and
+    #     z = -619.7 / sqrt(4.6 · 40000) = -1.44 -> no churn.
+    "k9": (0, 960, 900, 12, 365, 3, 300.0, 1800.0, 9, 360_000.0),
+    # k10: still comes as often (6 purchases, N = 5.17) but spends 20 instead of 200:
+    #     z = (120 - 1034.6) / sqrt(5.17 · 40000) = -2.01 -> partial churn.
+    "k10": (0, 990, 960, 16, 365, 6, 120.0, 2000.0, 10, 400_000.0),
 }
 
 
@@ -49,37 +65,51 @@ def column(i: int) -> list:
     return [v[i] for v in CUSTOMERS.values()]
 
 
+def churn_of(season: float | list = 1.0, **over) -> list:
+    kwargs = {
+        "as_of_day": AS_OF,
+        "first_day": column(0),
+        "last_day": column(1),
+        "n_days": column(3),
+        "window_days": column(4),
+        "recent_days": column(5),
+        "recent_amount": column(6),
+        "baseline_amount": column(7),
+        "baseline_days": column(8),
+        "baseline_sq": column(9),
+        "season": season,
+        "config": CFG,
+    }
+    return L.churn_type(**(kwargs | over)).tolist()
+
+
 def test_churn_type():
-    got = L.churn_type(
-        as_of_day=AS_OF,
-        first_day=column(0),
-        last_day=column(1),
-        n_days=column(3),
-        recent_amount=column(4),
-        baseline_amount=column(5),
-        baseline_days=column(6),
-        config=CFG,
-    )
-    assert dict(zip(CUSTOMERS, got.tolist(), strict=True)) == {
+    assert dict(zip(CUSTOMERS, churn_of(), strict=True)) == {
         "k1": "none",
         "k2": "complete",
         "k3": "partial",
         "k4": "none",
-        "k5": "partial",
+        "k5": "none",
         "k6": "none",
         "k7": None,
+        "k8": "complete",
+        "k9": "none",
+        "k10": "partial",
     }
 
 
 def test_low_p_alive_is_complete_churn():
     got = L.churn_type(
         as_of_day=AS_OF,
-        first_day=[400, 400],
+        first_day=[100, 100],
         last_day=[990, 990],
-        n_days=[11, 11],
-        recent_amount=[200.0, 200.0],
-        baseline_amount=[900.0, 900.0],
-        baseline_days=[9, 9],
+        n_days=[20, 20],
+        window_days=[270, 270],
+        recent_days=[6, 6],
+        recent_amount=[600.0, 600.0],
+        baseline_amount=[1400.0, 1400.0],
+        baseline_days=[14, 14],
+        baseline_sq=[140_000.0, 140_000.0],
         p_alive=[0.05, 0.5],
         config=CFG,
     )
@@ -87,22 +117,23 @@ def test_low_p_alive_is_complete_churn():
 
 
 def test_partial_churn_needs_a_baseline():
-    # Only 2 baseline purchase days (< 3): a quiet window is not partial churn.
-    got = L.churn_type(
-        as_of_day=AS_OF,
-        first_day=[700],
-        last_day=[900],
-        n_days=[2],
-        recent_amount=[0.0],
-        baseline_amount=[100.0],
-        baseline_days=[2],
-        config=CFG,
-    )
-    assert got.tolist() == ["none"]
+    # k3 with only 3 baseline purchase days (< 4): a quiet window is not partial churn.
+    n = len(CUSTOMERS)
+    assert churn_of(baseline_days=[3] * n, baseline_sq=[120_000.0] * n)[2] == "none"
+    assert churn_of()[2] == "partial"
+
+
+def test_a_quiet_season_is_not_partial_churn():
+    # k3 in a season 40% as busy as the average day: N = 2.53, E = 505.8: 600 is no decline.
+    assert churn_of(season=0.4)[2] == "none"
+    # At 30%: only 1.9 purchases expected (< 2): the window cannot tell.
+    assert churn_of(season=0.3, recent_amount=[0.0] * len(CUSTOMERS))[2] == "none"
+    # A busy season makes the same window a clearer decline.
+    assert churn_of(season=1.5)[2] == "partial"
 
 
 def test_lifecycle_status():
-    churn = ["none", "complete", "partial", "none", "partial", "none", None]
+    churn = churn_of()
     got = L.lifecycle_status(
         as_of_day=AS_OF,
         first_day=column(0),
@@ -120,6 +151,9 @@ def test_lifecycle_status():
         "k5": "lapsed",
         "k6": "won_back",
         "k7": None,
+        "k8": "lapsed",
+        "k9": "active",
+        "k10": "at_risk",
     }
 
 
@@ -223,3 +257,79 @@ def test_pipeline_ladder_uses_customers_table():
 @pytest.mark.parametrize("name", ["lost", "new", "won_back", "lapsed", "at_risk", "active"])
 def test_status_names_are_documented(name):
     assert f"``{name}``" in L.__doc__
+
+
+def _purchases(customer: str, days: list[int], amounts: list[float], as_of: dt.date) -> list:
+    return [(customer, as_of + dt.timedelta(days=d), a) for d, a in zip(days, amounts, strict=True)]
+
+
+def test_pipeline_judges_partial_churn_on_the_customers_own_rhythm():
+    as_of = dt.date(2024, 12, 31)
+    # steady: every 73 days from day -730 (five a year) at 100, the tenth purchase at -95, then
+    #   silence. The last 90 days are empty (the old rule called that partial churn), but its
+    #   window is 6 × its gap so far, 730·6//10 = 438 -> 365 days: 4 purchases in it against
+    #   6 (times the season) expected: not below half -> no churn.
+    steady_days = [-730 + 73 * k for k in range(9)] + [-95]
+    # shrinking: every 30 days at 100 until day -220, then two purchases of 50: window
+    #   730·6//20 = 219 days; about 7.7 purchases expected, 2 made -> partial.
+    shrink_days = [-730 + 30 * k for k in range(18)] + [-120, -60]
+    shrink_amounts = [100.0] * 18 + [50.0, 50.0]
+    rows = _purchases("steady", steady_days, [100.0] * 10, as_of) + _purchases(
+        "shrinking", shrink_days, shrink_amounts, as_of
+    )
+    tx = pa.table(
+        {
+            "customer_id": [r[0] for r in rows],
+            "date": [r[1] for r in rows],
+            "amount": [r[2] for r in rows],
+        }
+    )
+    r = P.run_pipeline({"transactions": tx}, as_of=as_of)
+    c = {row["customer_id"]: row for row in r.customers.to_pylist()}
+    assert c["steady"]["churn_type"] == "none"
+    assert c["steady"]["lifecycle_status"] == "active"
+    assert c["shrinking"]["churn_type"] == "partial"
+    assert c["shrinking"]["lifecycle_status"] == "at_risk"
+
+
+def test_partial_churn_inputs_window_follows_the_rhythm():
+    import ibis
+
+    daily = ibis.memtable(
+        {
+            "customer_id": [1, 1, 1, 2, 2, 3, 3, 3, 3],
+            "day": [0, 100, 900, 500, 990, 800, 850, 900, 950],
+            "amount": [10.0] * 9,
+        }
+    )
+    activity = ibis.memtable(
+        {"customer_id": [1, 2, 3], "first_day": [0, 500, 800], "n_days": [3, 2, 4]}
+    )
+    got = (
+        L.partial_churn_inputs(daily, activity, as_of_day=1000, config=CFG)
+        .to_pyarrow()
+        .sort_by("customer_id")
+        .to_pylist()
+    )
+    # 1: 1000·6//3 = 2000 -> capped at 365: window (635, 1000] holds day 900.
+    # 2: 500·6//2 = 1500 -> 365 too: day 990 is recent, day 500 baseline.
+    # 3: a purchase every 50 days: 200·6//4 = 300 -> (700, 1000] holds all four.
+    assert [(g["pc_window"], g["pc_recent_amount"], g["pc_baseline_days"]) for g in got] == [
+        (365, 10.0, 2),
+        (365, 10.0, 1),
+        (300, 40.0, 0),
+    ]
+    assert got[0]["pc_baseline_sq"] == 200.0
+
+
+def test_season_factor():
+    # Two years of spend: 1 a day, except 3 a day in the 30 days ending a year before as-of.
+    as_of = 1000
+    days = list(range(as_of - 729, as_of + 1))
+    amounts = [3.0 if as_of - 395 < d <= as_of - 365 else 1.0 for d in days]
+    got = L.season_factor(days, amounts, first_day=days[0], as_of_day=as_of, window=[30, 365])
+    # 30 days: 3/day against (335 + 90)/365 per day; a whole year: 1 by definition.
+    assert got.tolist() == pytest.approx([3 / (425 / 365), 1.0])
+    # Less than two years of data: no seasonal correction.
+    short = L.season_factor(days[1:], amounts[1:], first_day=days[1], as_of_day=as_of, window=[30])
+    assert short.tolist() == [1.0]

@@ -263,3 +263,46 @@ def test_rfm_segment_grid():
     # Every one of the 25 cells gets a segment.
     r, f = zip(*[(i, j) for i in range(1, 6) for j in range(1, 6)], strict=True)
     assert None not in V.rfm_segment(r, f).tolist()
+
+
+def test_prospects_are_not_loss_makers():
+    # P never bought and was never billed: its two phone calls (15 + 25) are acquisition cost,
+    # not a loss. Q bought before the value window and cost a call inside it: a customer
+    # whose window lost money. R only has an invoice (due, unpaid 121 days): a customer.
+    tables = value_tables()
+    ev = tables["service_events"].to_pylist() + [
+        {"customer_id": "P", "date": D(2024, 5, 1), "kind": "phone", "minutes": 10.0},
+        {"customer_id": "P", "date": D(2024, 5, 2), "kind": "phone", "minutes": 20.0},
+        {"customer_id": "Q", "date": D(2024, 6, 1), "kind": "phone", "minutes": 5.0},
+    ]
+    tx = tables["transactions"].to_pylist() + [
+        {"customer_id": "Q", "order_id": "q1", "date": D(2023, 1, 5), "amount": 50.0, "cost": 0.0}
+    ]
+    rc = tables["receivables"].to_pylist() + [
+        {
+            "customer_id": "R",
+            "invoice_id": "r1",
+            "due_date": D(2024, 3, 1),
+            "paid_date": None,
+            "amount": 80.0,
+            "written_off": 0.0,
+        }  # fmt: skip
+    ]
+    tables |= {
+        "service_events": pa.Table.from_pylist(ev, tables["service_events"].schema),
+        "transactions": pa.Table.from_pylist(tx, tables["transactions"].schema),
+        "receivables": pa.Table.from_pylist(rc, tables["receivables"].schema),
+    }
+    cfg = P.PipelineConfig(value=V.ValueConfig(**{**COSTS.__dict__, "window_days": 365}))
+    r = P.run_pipeline(tables, as_of=AS_OF, config=cfg)
+    c = rows(r.customers)
+    assert c["P"]["cost_to_serve"] == 40
+    assert c["P"]["profit"] == 0 and c["P"]["loss_reason"] is None
+    assert c["P"]["grade"] is None and c["P"]["tier"] is None
+    assert c["Q"]["profit"] == -10 and c["Q"]["loss_reason"] == "cost_to_serve"
+    assert c["R"]["profit"] == -80 and c["R"]["loss_reason"] == "bad_debt"
+    ranked = [w["customer_id"] for w in r.whale.to_pylist()]
+    assert "P" not in ranked and {"Q", "R"} <= set(ranked)
+    # C, D, E (as in test_loss_reasons), Q and R lose money; P does not count.
+    assert r.summary["whale"]["loss_makers"] == 5
+    assert r.summary["prospects"] == 1 and r.summary["acquisition_cost"] == 40

@@ -9,21 +9,51 @@ buys daily is not "lost" after four quiet days.
 
 Churn type (C3)
     ``complete``: days_since > churn_multiple × ipt (default 3×), or P(alive) from the BG/NBD
-    model below ``p_alive_threshold`` (default 0.1) when it is known.
-    ``partial`` (not complete): the customer still has a baseline: at least
-    ``min_baseline_purchases`` purchase days before the recent window (the last
-    ``recent_window_days`` days, default 90) and a baseline period (first purchase to window
-    start) at least as long as the window; and the recent spend rate (spend in the window / window
-    days) is below ``partial_ratio`` (default 50%) of the baseline rate (spend before the window /
-    days from the first purchase to the window start). That is "the share of business shrinking":
-    still a customer, buying much less than its own past.
+    model below ``p_alive_threshold`` (default 0.1) when it is known: the customer has stopped
+    buying, as far as their own rhythm tells.
+    ``partial`` (not complete): the share of business shrinking, judged against the customer's
+    own past over a window long enough to expect several purchases from them:
+
+    * window ``W`` = ``partial_window_purchases`` (6) × the customer's average gap so far
+      ((as_of − first purchase) / purchase days), at least ``recent_window_days`` (90) and at
+      most ``partial_max_window_days`` (365). A 90-day look at a customer who buys five times
+      a year sees one purchase or none, which is noise, not churn; over six expected purchases
+      a steady buyer shows two or fewer only about 6% of the time (Poisson);
+    * baseline = the purchases before the window: at least ``min_baseline_purchases`` (4)
+      purchase days. The first one opens it, so the rate is (baseline purchase days − 1) /
+      baseline days (first purchase → window start), which is unbiased even for a short
+      baseline;
+    * expected purchases in the window ``N = rate × W × season`` and expected spend ``E = N ×``
+      the baseline's spend per purchase day, where ``season`` is how busy the same calendar
+      days were a year earlier for the whole customer base (spend per day in them ÷ spend per
+      day over that year; 1 without two years of data), so a quiet season is not read as a
+      decline;
+    * partial when N ≥ ``min_expected_purchases`` (2: otherwise the window cannot tell), the
+      decline is material: the window's spend is below ``partial_ratio`` (50%) of E, and it is
+      significant: either the window's purchase count ``k`` is improbably low for a steady
+      buyer, by the exact conditional test of two Poisson rates: with ``m`` baseline purchases
+      after the first, P(Binomial(k + m, W·season / (W·season + baseline days)) ≤ k) <
+      ``partial_alpha`` (0.2), which allows for a rate known from few purchases; or the spend
+      is, ``z = (spend − E) / sqrt(N × m2) < −partial_z`` (1.645), ``m2`` being the mean
+      squared spend of the baseline's purchase days (a steady compound-Poisson buyer's window
+      spend has variance N × m2). The count test is the robust one (order values are
+      heavy-tailed: one large order in the baseline makes any quiet window look like a 90%
+      decline in spend); the spend test catches a customer who still comes as often but buys
+      far less.
+
     ``none`` otherwise. Customers without purchases have no churn type (null).
 Lifecycle status (C1), first rule that holds:
-    ``lost``      complete churn;
+    ``lost``      complete churn and no purchase for more than ``lost_min_days`` (365). The
+                  one-year floor is the "12-month buyer file" of direct marketing: a steady
+                  customer can sit out a whole off-season (air conditioners bought in summer,
+                  gifts at Spring Festival), so a shorter silence cannot show they left for
+                  good; until then a complete churner is ``lapsed``, which asks for the same
+                  win-back call;
     ``new``       first purchase within ``new_days`` (default 90);
     ``won_back``  the gap before the last purchase exceeded lapse_multiple × the ipt before it
                   (the customer had lapsed) and the last purchase is within ``won_back_days``;
-    ``lapsed``    days_since > lapse_multiple × ipt (default 2×);
+    ``lapsed``    days_since > lapse_multiple × ipt (default 2×), or complete churn within the
+                  year;
     ``at_risk``   days_since > at_risk_multiple × ipt (default 1.5×), or partial churn;
     ``active``    otherwise. Customers without purchases have no status (see the ladder).
 Loyalty ladder (C2), the highest stage reached:
@@ -44,10 +74,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
 from numpy.typing import ArrayLike, NDArray
+from scipy.special import bdtr
 
 from kehu.analytics import schema as S
 
@@ -62,9 +94,15 @@ class LifecycleConfig:
     min_gap_days: float = 30.0
     default_ipt_days: float = 90.0
     p_alive_threshold: float | None = 0.1
+    lost_min_days: float = 365.0
     recent_window_days: int = 90
+    partial_window_purchases: int = 6
+    partial_max_window_days: int = 365
     partial_ratio: float = 0.5
-    min_baseline_purchases: int = 3
+    partial_alpha: float = 0.2
+    partial_z: float = 1.645
+    min_baseline_purchases: int = 4
+    min_expected_purchases: float = 2.0
     new_days: int = 90
     won_back_days: int = 90
     client_min_purchases: int = 4
@@ -110,13 +148,20 @@ def churn_type(
     first_day: ArrayLike,
     last_day: ArrayLike,
     n_days: ArrayLike,
+    window_days: ArrayLike,
+    recent_days: ArrayLike,
     recent_amount: ArrayLike,
     baseline_amount: ArrayLike,
     baseline_days: ArrayLike,
+    baseline_sq: ArrayLike,
+    season: ArrayLike | float = 1.0,
     p_alive: ArrayLike | None = None,
     config: LifecycleConfig,
 ) -> NDArray[np.object_]:
-    """none / partial / complete per customer (None for customers without purchases)."""
+    """none / partial / complete per customer (None for customers without purchases).
+
+    ``window_days`` and the ``recent``/``baseline`` figures are per customer, as
+    ``partial_churn_inputs`` computes them; ``season`` as ``season_factor``."""
     first, last, n = _f(first_day), _f(last_day), _f(n_days)
     buyer = n >= 1
     ipt = inter_purchase_days(first, last, n, config)
@@ -125,18 +170,47 @@ def churn_type(
     if p_alive is not None and config.p_alive_threshold is not None:
         pa_ = _f(p_alive)
         complete |= np.nan_to_num(pa_, nan=1.0) < config.p_alive_threshold
-    window = config.recent_window_days
-    baseline_len = (as_of_day - window) - first
-    with np.errstate(divide="ignore", invalid="ignore"):
-        baseline_rate = _f(baseline_amount) / baseline_len
-    recent_rate = _f(recent_amount) / window
-    has_baseline = (_f(baseline_days) >= config.min_baseline_purchases) & (baseline_len >= window)
-    partial = (
-        has_baseline & (baseline_rate > 0) & (recent_rate < config.partial_ratio * baseline_rate)
+    partial = _partial(
+        as_of_day,
+        first,
+        window=_f(window_days),
+        recent_n=_f(recent_days),
+        recent=_f(recent_amount),
+        base_amount=_f(baseline_amount),
+        base_days=_f(baseline_days),
+        base_sq=_f(baseline_sq),
+        season=np.broadcast_to(_f(season), first.shape),
+        config=config,
     )
     out = np.where(complete, "complete", np.where(partial, "partial", "none")).astype(object)
     out[~buyer] = None
     return out
+
+
+def _partial(as_of_day: int, first, *, window, recent_n, recent, base_amount, base_days, base_sq,
+             season, config: LifecycleConfig) -> NDArray[np.bool_]:  # fmt: skip
+    """The partial-churn test of the module docstring, on arrays."""
+    base_len = (as_of_day - window) - first
+    has_baseline = (base_days >= config.min_baseline_purchases) & (base_len > 0)
+    # The first purchase opens the baseline; the purchases after it measure the rate.
+    after_first = base_days - 1
+    exposure = window * season
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected_n = np.where(has_baseline, after_first * exposure / base_len, np.nan)
+        expected = expected_n * base_amount / base_days
+        z = (recent - expected) / np.sqrt(expected_n * base_sq / base_days)
+        share = exposure / (exposure + base_len)
+        few = bdtr(recent_n, recent_n + after_first, share) < config.partial_alpha
+    significant = np.where(has_baseline, few, False) | (
+        np.nan_to_num(z, nan=0.0) < -config.partial_z
+    )
+    return (
+        has_baseline
+        & (np.nan_to_num(expected_n) >= config.min_expected_purchases)
+        & (np.nan_to_num(expected) > 0)
+        & (recent < config.partial_ratio * np.nan_to_num(expected))
+        & significant
+    )
 
 
 def lifecycle_status(
@@ -166,11 +240,12 @@ def lifecycle_status(
         & (gap > _threshold(config.lapse_multiple, ipt_prior, config))
         & (days_since <= config.won_back_days)
     )
+    complete = churn == "complete"
     conditions = [
-        churn == "complete",
+        complete & (days_since > config.lost_min_days),
         (as_of_day - first) <= config.new_days,
         won_back,
-        days_since > _threshold(config.lapse_multiple, ipt, config),
+        complete | (days_since > _threshold(config.lapse_multiple, ipt, config)),
         (days_since > _threshold(config.at_risk_multiple, ipt, config)) | (churn == "partial"),
     ]
     names = ["lost", "new", "won_back", "lapsed", "at_risk"]
@@ -215,6 +290,67 @@ def loyalty_stage(
     conditions = [advocate, client, n >= 2, n == 1, qualified]
     names = ["advocate", "client", "repeat", "first_time", "prospect"]
     return np.select(conditions, names, default="suspect").astype(object)
+
+
+# --------------------------------------------------------------------------- partial churn
+
+YEAR = 365
+
+
+def partial_churn_inputs(
+    daily: ir.Table, activity: ir.Table, *, as_of_day: int, config: LifecycleConfig
+) -> ir.Table:
+    """Per buyer: the partial-churn window (whole days) and the spend in it and before it.
+
+    Columns: customer_id, pc_window, pc_recent_days, pc_recent_amount, pc_baseline_amount,
+    pc_baseline_days, pc_baseline_sq (sum of squared purchase-day spends before the window).
+    Integer day arithmetic only, so DuckDB and Spark agree on every window."""
+    span = ibis.literal(as_of_day) - activity.first_day
+    own = (span * config.partial_window_purchases) // activity.n_days
+    window = ibis.least(
+        ibis.greatest(own, config.recent_window_days), config.partial_max_window_days
+    ).cast("int64")
+    w = activity.select("customer_id", pc_window=window)
+    j = daily.join(w, "customer_id")
+    recent = j.day > ibis.literal(as_of_day) - j.pc_window
+    zero = ibis.literal(0.0)
+    return j.group_by("customer_id").aggregate(
+        pc_window=j.pc_window.max(),
+        pc_recent_days=recent.ifelse(1, 0).sum(),
+        pc_recent_amount=recent.ifelse(j.amount, zero).sum(),
+        pc_baseline_amount=(~recent).ifelse(j.amount, zero).sum(),
+        pc_baseline_days=(~recent).ifelse(1, 0).sum(),
+        pc_baseline_sq=(~recent).ifelse(j.amount * j.amount, zero).sum(),
+    )
+
+
+def daily_totals(daily: ir.Table, *, as_of_day: int) -> ir.Table:
+    """(day, amount): the whole base's spend per day over the two years before ``as_of_day``
+    (for ``season_factor``)."""
+    recent = daily.filter(daily.day > as_of_day - 2 * YEAR)
+    return recent.group_by("day").aggregate(amount=recent.amount.sum())
+
+
+def season_factor(
+    day: ArrayLike, amount: ArrayLike, *, first_day: float, as_of_day: int, window: ArrayLike
+) -> NDArray[np.float64]:
+    """Per window length: spend per day in the same calendar days a year earlier
+    ((as_of − 365 − W, as_of − 365]) ÷ spend per day over that year ((as_of − 730, as_of −
+    365]); 1 when the data does not reach two years back or that year had no spend."""
+    w = _f(window)
+    if not np.isfinite(first_day) or first_day > as_of_day - 2 * YEAR + 1:
+        return np.ones_like(w)
+    offset = np.asarray(day, dtype=np.int64) - (as_of_day - 2 * YEAR) - 1  # 0 … 729
+    spend = np.zeros(2 * YEAR)
+    inside = (offset >= 0) & (offset < 2 * YEAR)
+    np.add.at(spend, offset[inside], _f(amount)[inside])
+    cum = np.concatenate([[0.0], np.cumsum(spend)])
+    year = cum[YEAR]  # (as_of − 730, as_of − 365]
+    if year <= 0:
+        return np.ones_like(w)
+    k = np.clip(np.nan_to_num(w, nan=YEAR), 1, YEAR).astype(np.int64)
+    same_days = cum[YEAR] - cum[YEAR - k]
+    return (same_days / k) / (year / YEAR)
 
 
 # --------------------------------------------------------------------------- cohorts

@@ -101,7 +101,7 @@ def run_pipeline(
             spark_master=spark_master,
         )
     try:
-        wide, counts = _aggregate(eng, prepared, as_of_day, cfg)
+        wide, counts, totals = _aggregate(eng, prepared, as_of_day, cfg)
         wide = E.decode_ids(wide, prepared["customer_ids"])
         step("aggregate")
         as_of_date = E.from_day(as_of_day)
@@ -115,6 +115,13 @@ def run_pipeline(
     ids = wide["customer_id"].combine_chunks()
     scores, clv_summary = _clv(cols, as_of_day, cfg)
     step("clv")
+    cols["season"] = L.season_factor(
+        _np(totals["day"]),
+        _np(totals["amount"]),
+        first_day=float(np.nanmin(cols["first_day"], initial=np.inf)),
+        as_of_day=as_of_day,
+        window=cols["pc_window"],
+    )
     customers, whale, summary = _rules(ids, cols, scores, as_of_day, cfg)
     summary["as_of"] = E.from_day(as_of_day).isoformat()
     summary["clv"] = clv_summary
@@ -158,13 +165,16 @@ def _aggregate(eng: E.Engine, t: dict[str, pa.Table], as_of_day: int, cfg: Pipel
         distinct=True,
     )
     wide = ids
-    for part in (activity.drop("revenue", "cogs"), money, rfm, services, receivables, people):
+    partial = L.partial_churn_inputs(daily, activity, as_of_day=as_of_day, config=lcfg)
+    parts = (activity.drop("revenue", "cogs"), partial, money, rfm, services, receivables, people)
+    for part in parts:
         wide = wide.left_join(part, "customer_id")
         wide = wide.drop(*[c for c in wide.columns if c.endswith("_right")])
     # Codes sort like the ids (see engines.prepare): this is customer_id order.
     wide_table = eng.to_arrow(wide).sort_by("customer_id")
     counts = eng.to_arrow(L.cohort_counts(daily))
-    return wide_table, counts
+    totals = eng.to_arrow(L.daily_totals(daily, as_of_day=as_of_day))
+    return wide_table, counts, totals
 
 
 def _clv(cols: dict[str, np.ndarray], as_of_day: int, cfg: PipelineConfig):
@@ -320,11 +330,12 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
     vcfg, lcfg = cfg.value, cfg.lifecycle
     revenue, cogs = _zero(cols["revenue"]), _zero(cols["cogs"])
     cts, bad = _zero(cols["cost_to_serve"]), _zero(cols["bad_debt"])
-    profit = revenue - cogs - cts - bad
     n_days = _zero(cols["n_days"])
     buyer = n_days >= 1
-    # Ranked for value: anyone with a purchase, a service event or an invoice.
-    ranked = buyer | (_zero(cols["service_events"]) > 0) | ~np.isnan(cols["invoices_due"])
+    # Ranked for value: the customers, i.e. anyone who bought or was billed; a prospect's
+    # service cost is acquisition cost, not a loss (value.customer_profit).
+    ranked = V.is_customer(n_days=n_days, invoices_due=cols["invoices_due"])
+    profit = V.customer_profit(revenue, cogs, cts, bad, customer=ranked)
     # Rows are sorted by customer_id, so row position is a (fast) customer_id tie-break key.
     position = np.arange(len(ids))
     grade = np.full(len(ids), None, dtype=object)
@@ -353,9 +364,13 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
     }
     churn = L.churn_type(
         as_of_day=as_of_day,
-        recent_amount=_zero(cols["recent_amount"]),
-        baseline_amount=_zero(cols["baseline_amount"]),
-        baseline_days=_zero(cols["baseline_days"]),
+        window_days=cols["pc_window"],
+        recent_days=_zero(cols["pc_recent_days"]),
+        recent_amount=_zero(cols["pc_recent_amount"]),
+        baseline_amount=_zero(cols["pc_baseline_amount"]),
+        baseline_days=_zero(cols["pc_baseline_days"]),
+        baseline_sq=_zero(cols["pc_baseline_sq"]),
+        season=cols["season"],
         p_alive=scores["p_alive"],
         config=lcfg,
         **activity,
@@ -381,7 +396,7 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
         "cost_to_serve": cts,
         "bad_debt": bad,
         "profit": profit,
-        "loss_reason": _str(V.loss_reason(revenue, cogs, cts, bad)),
+        "loss_reason": _str(V.loss_reason(revenue, cogs, cts, bad, customer=ranked)),
         "rfm_r": _ints(cols["rfm_r"]),
         "rfm_f": _ints(cols["rfm_f"]),
         "rfm_m": _ints(cols["rfm_m"]),
@@ -414,6 +429,8 @@ def _rules(ids, cols, scores, as_of_day: int, cfg: PipelineConfig):
     summary: dict[str, Any] = {
         "customers": len(ids),
         "buyers": int(buyer.sum()),
+        "prospects": int((~ranked).sum()),
+        "acquisition_cost": float(cts[~ranked].sum()),
         "revenue": float(revenue.sum()),
         "profit": float(profit.sum()),
         "whale": whale_summary,

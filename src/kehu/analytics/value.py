@@ -11,6 +11,14 @@ Profit (B1)
     defaults); bad_debt is, over invoices due by the date, the written-off amount plus, for an
     invoice still unpaid at the date and overdue by more than ``overdue_days``, its remaining
     ``amount − written_off``.
+Customers and prospects
+    Profit is a customer's: anyone with a purchase day by the date (over all history, even when
+    ``window_days`` narrows the money) or an invoice due by it. A prospect (neither) has earned
+    nothing and lost nothing on a relationship that has not begun: its profit is 0, it has no
+    loss reason, grade or tier and is left out of the whale curve and the loss-maker count. What
+    was spent serving it stays in its ``cost_to_serve`` and is summed in the run summary as
+    ``acquisition_cost`` (with the number of ``prospects``): the cost of winning customers,
+    which belongs to marketing's books, not to any customer's.
 Loss reason
     For a customer with negative profit, the largest of three losses: ``negative_margin``
     (cogs − revenue, when positive), ``cost_to_serve`` and ``bad_debt`` (ties in that order).
@@ -19,7 +27,7 @@ Whale curve (B2)
     customer share (rank / N) and the cumulative profit as % of total profit. The summary names
     the smallest customer share whose cumulative profit reaches 100% of the total, and the peak:
     the largest cumulative %, and the customer share where it is reached ("the top 20% make
-    130%"). Ranked are the customers with any transaction, service event or invoice.
+    130%"). Ranked are the customers (see above), never the prospects.
 RFM (B3)
     R = day of last purchase (later is better), F = number of purchase days, M = revenue. Each
     score is the quintile of the share of buyers with a strictly worse value:
@@ -190,14 +198,44 @@ def rfm_segment(r: ArrayLike, f: ArrayLike) -> NDArray[np.object_]:
     return result
 
 
-def loss_reason(
-    revenue: ArrayLike, cogs: ArrayLike, cost_to_serve: ArrayLike, bad_debt: ArrayLike
-) -> NDArray[np.object_]:
-    """The dominant loss for customers with negative profit, else None."""
+def is_customer(*, n_days: ArrayLike, invoices_due: ArrayLike) -> NDArray[np.bool_]:
+    """Who has a profit (see the module docstring): bought (purchase days ≥ 1) or was billed
+    (a count of due invoices, NaN where the customer has none)."""
+    bought = np.nan_to_num(np.asarray(n_days, dtype=float)) >= 1
+    return bought | ~np.isnan(np.asarray(invoices_due, dtype=float))
+
+
+def customer_profit(
+    revenue: ArrayLike,
+    cogs: ArrayLike,
+    cost_to_serve: ArrayLike,
+    bad_debt: ArrayLike,
+    *,
+    customer: ArrayLike | None = None,
+) -> NDArray[np.float64]:
+    """revenue − cogs − cost_to_serve − bad_debt for customers, 0 for prospects."""
     rev, cg, cts, bd = (
         np.asarray(v, dtype=float) for v in (revenue, cogs, cost_to_serve, bad_debt)
     )
     profit = rev - cg - cts - bd
+    if customer is None:
+        return profit
+    return np.where(np.asarray(customer, dtype=bool), profit, 0.0)
+
+
+def loss_reason(
+    revenue: ArrayLike,
+    cogs: ArrayLike,
+    cost_to_serve: ArrayLike,
+    bad_debt: ArrayLike,
+    *,
+    customer: ArrayLike | None = None,
+) -> NDArray[np.object_]:
+    """The dominant loss for customers with negative profit, else None (prospects: None)."""
+    rev, cg, cts, bd = (
+        np.asarray(v, dtype=float) for v in (revenue, cogs, cost_to_serve, bad_debt)
+    )
+    profit = customer_profit(rev, cg, cts, bd, customer=customer)
     losses = np.column_stack([np.maximum(cg - rev, 0.0), cts, bd])
     names = np.array(["negative_margin", "cost_to_serve", "bad_debt"], dtype=object)
     reason = names[np.argmax(losses, axis=1)] if len(rev) else np.array([], dtype=object)

@@ -27,6 +27,8 @@ PERSON_METHOD_P = np.array([0.35, 0.35, 0.2, 0.1])
 COMPANY_METHODS = ("对公转账", "银行承兑汇票")
 PERSON_INVOICE_SHARE = 0.2  # persons who buy on credit (instalments, cash on delivery)
 WRITE_OFF_AFTER = 180  # days overdue before bad debt is written off
+COUNTED_OVERDUE = 90  # days overdue from which kehu's value analytics count a debt (default)
+LOSS_MARGIN = 1.2  # a bad debtor's counted debts exceed its margin by this factor
 
 
 @dataclass
@@ -55,14 +57,18 @@ def _order_counts(rng: np.random.Generator, plan: Plan, per_customer: float):
     for code, floor in floors.items():
         here = plan.is_(code) & (len1 > 0)
         c1[here] = np.maximum(c1[here], floor)
-    won = plan.is_("won_back") & (len2 > 0)
-    c2[won] = np.maximum(c2[won], 1)
+    # Both came back or kept buying: a partial churner still orders, only less.
+    again = (plan.is_("won_back") | plan.is_("partial")) & (len2 > 0)
+    c2[again] = np.maximum(c2[again], 1)
     return c1, c2
 
 
 # The latest order of customers who are still buying falls within this many days of today.
 RECENT_WITHIN = {"heavy": 45, "regular": 150, "light": 330, "late_payer": 150, "bad_debt": 200,
                  "service_heavy": 200}  # fmt: skip
+
+
+PARTIAL_RECENT = 90  # days: the latest order of a partial churner is this recent
 
 
 def _anchor(rng: np.random.Generator, plan: Plan, day: np.ndarray, c1, c2) -> None:
@@ -79,6 +85,11 @@ def _anchor(rng: np.random.Generator, plan: Plan, day: np.ndarray, c1, c2) -> No
     back = plan.is_("won_back") & (c2 > 0)
     day[first2[back]] = np.minimum(
         plan.a2[back] + rng.integers(0, 10, int(back.sum())), plan.b2[back]
+    )
+    # A partial churner is still a customer: one of its rarer orders is a recent one.
+    still = plan.is_("partial") & (c2 > 0)
+    day[first2[still]] = np.maximum(
+        -rng.integers(0, PARTIAL_RECENT, int(still.sum())), plan.a2[still]
     )
     for code, within in RECENT_WITHIN.items():
         here = plan.is_(code) & (c1 > 0)
@@ -202,7 +213,7 @@ def build_commerce(
         },
     )
     invoices, payments, overdue = _receivables(
-        rng, plan, clock, alloc, cust, day, amount, status, order_ids
+        rng, plan, clock, alloc, cust, day, (amount, cost), status, order_ids
     )
     billed = (status == "completed") | (status == "open")
     margin = np.bincount(cust[billed], weights=(amount - cost)[billed], minlength=n)
@@ -220,14 +231,35 @@ def build_commerce(
     )
 
 
-def _receivables(rng, plan: Plan, clock: Clock, alloc: Alloc, cust, day, amount, status, oids):
+def _unpaid_until_loss(rng, n, cust, due, amount, cost, bad_debt, never, part_paid):
+    """More of a bad debtor's invoices left unpaid (oldest first) until the debts the analytics
+    count (unpaid more than COUNTED_OVERDUE days after the due date) exceed what the customer's
+    orders earn: the persona's promise is a loss through bad debt, and 35 % unpaid does not
+    keep it when margins are over 35 %."""
+    counted = due < -COUNTED_OVERDUE
+    lost = np.where(never & counted, np.where(part_paid, amount * 0.7, amount), 0)
+    earned = np.bincount(cust[bad_debt], weights=(amount - cost)[bad_debt], minlength=n)
+    need = LOSS_MARGIN * earned - np.bincount(cust, weights=lost, minlength=n)
+    pick = np.flatnonzero(bad_debt & counted & ~never)
+    pick = pick[np.lexsort((due[pick], cust[pick]))]  # per customer, oldest due date first
+    c = cust[pick]
+    cum = np.cumsum(amount[pick])
+    starts = np.searchsorted(c, c)  # first position of each customer's run
+    before = cum - amount[pick] - np.where(starts > 0, cum[starts - 1], 0)
+    more = np.zeros(len(cust), dtype=bool)
+    more[pick[before < need[c]]] = True
+    return more
+
+
+def _receivables(rng, plan: Plan, clock: Clock, alloc: Alloc, cust, day, money, status, oids):
+    amount, cost = money
     company = plan.company[cust]
     late_payer = plan.is_("late_payer")[cust]
     bad_debt = plan.is_("bad_debt")[cust]
     credit = company | late_payer | bad_debt | (rng.random(len(cust)) < PERSON_INVOICE_SHARE)
     # Cancelled and returned orders are not billed (returns are credited in full).
     pick = np.flatnonzero(credit & ((status == "completed") | (status == "open")))
-    cust, day, amount, oids = cust[pick], day[pick], amount[pick], oids[pick]
+    cust, day, amount, cost, oids = cust[pick], day[pick], amount[pick], cost[pick], oids[pick]
     company, late_payer, bad_debt = company[pick], late_payer[pick], bad_debt[pick]
     k = len(pick)
     inv_ids = alloc(Invoice, k)
@@ -243,6 +275,7 @@ def _receivables(rng, plan: Plan, clock: Clock, alloc: Alloc, cust, day, amount,
     pay_day[late] = due[late] + 5 + rng.gamma(2.0, 25.0, int(late.sum())).astype(np.int64)
     never = bad_debt & (rng.random(k) < 0.35)
     part_paid = never & (rng.random(k) < 0.3)  # a first instalment, then nothing
+    never |= _unpaid_until_loss(rng, plan.n, cust, due, amount, cost, bad_debt, never, part_paid)
     paid = ~never & (pay_day <= 0)
     split = paid & (rng.random(k) < 0.08)
 

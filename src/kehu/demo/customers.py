@@ -120,11 +120,13 @@ def plan_batch(
     back[won] = -rng.integers(1 * P.MONTH, 4 * P.MONTH + 1, int(won.sum()))
     stop[won] = back[won] - rng.integers(7 * P.MONTH, 12 * P.MONTH + 1, int(won.sum()))
     partial = code("partial")
-    stop[partial] = -6 * P.MONTH - 1
+    stop[partial] = -P.PARTIAL_MONTHS * P.MONTH - 1
     # Churn stories need history before the change: acquired well before it.
     needs_history = lapsing | lost | won | partial
     latest = stop - 8 * P.MONTH
-    late = needs_history & (acq > latest)
+    # Debts go bad only months after their due date: bad debtors have bought for a year.
+    latest[code("bad_debt")] = -365
+    late = (needs_history | code("bad_debt")) & (acq > latest)
     acq[late] = latest[late] - rng.integers(0, 400, int(late.sum()))
     # A duplicate is entered later than its original, by someone who did not find it.
     acq[dup] = np.minimum(acq[original[dup]] + rng.integers(30, 400, int(dup.sum())), -1)
@@ -134,7 +136,7 @@ def plan_batch(
     b1[needs_history] = stop[needs_history]
     a2 = np.ones(n, dtype=np.int64)
     b2 = np.zeros(n, dtype=np.int64)
-    a2[won], a2[partial] = back[won], -6 * P.MONTH
+    a2[won], a2[partial] = back[won], -P.PARTIAL_MONTHS * P.MONTH
     r1 = np.where(dup, P.DUPLICATE_RATE, P.RATES[np.maximum(persona, 0)])
     k1 = np.where(dup, 0.8, P.BASKETS[np.maximum(persona, 0)])
     r2, k2 = r1.copy(), k1.copy()
