@@ -6,6 +6,6 @@
                                  time-shifted windows of the base's own history
 ``reasons``                      per-customer contributions -> plain words (en, zh-Hans)
 ``backtest``                     replay past month-ends and measure what happened next
-``spark``                        apply a fitted model per partition on Spark
+``scoring``                      the score table, locally or per partition on Spark
 ``cli``                          ``kehu churn fit|score|activity|backtest``
 """
