@@ -29,60 +29,9 @@ from kehu.analytics.churn.activity import ActivityModel
 from kehu.analytics.churn.backtest import backtest_activity
 from kehu.analytics.churn.contractual import ChurnClassifier, ModelFileError, replace_if_better
 from kehu.analytics.churn.scoring import REASONS, score_frame
+from kehu.analytics.frames import InputError, first_line, read_frame
 
 POSITIVE_WORDS = frozenset({"yes", "true", "1", "1.0", "churned", "y", "t"})
-
-
-class InputError(ValueError):
-    """Bad input, described in one line."""
-
-
-# --------------------------------------------------------------------------- reading files
-
-
-def read_frame(path: Path) -> tuple[pd.DataFrame, Callable[[int], str]]:
-    """A CSV, spreadsheet or Parquet file as a frame, and the namer of its data rows."""
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    try:
-        if suffix in {".parquet", ".pq"}:
-            frame = pd.read_parquet(path)
-            where = _namer("row", 1)
-        elif suffix in {".xlsx", ".xlsm", ".xls"}:
-            frame = pd.read_excel(path, dtype=object)
-            where = _namer("row", 2)
-        else:
-            text = io.decode_text(path.read_bytes())
-            if not text.strip():
-                raise InputError(f"{path}: the file is empty")
-            frame = pd.read_csv(
-                _StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False
-            )
-            where = _namer("line", 2)
-    except InputError:
-        raise
-    except Exception as exc:  # every reader has its own errors: one line says which file
-        raise InputError(f"{path}: cannot read the file ({_first_line(exc)})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if frame.empty:
-        raise InputError(f"{path}: no data rows")
-    return frame, where
-
-
-def _StringIO(text: str):
-    import io as _io
-
-    return _io.StringIO(text)
-
-
-def _namer(word: str, first: int) -> Callable[[int], str]:
-    return lambda i: f"{word} {i + first}"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def _need_columns(frame: pd.DataFrame, path: Path, **named: str) -> None:
@@ -301,7 +250,7 @@ def _read_transactions(args: argparse.Namespace):
         more = f" (and {len(exc.errors) - 1} more)" if len(exc.errors) > 1 else ""
         raise InputError(f"{args.transactions}: {where}{column}: {exc.reason}{more}") from None
     except Exception as exc:  # Arrow's reader errors
-        raise InputError(f"{args.transactions}: cannot read ({_first_line(exc)})") from exc
+        raise InputError(f"{args.transactions}: cannot read ({first_line(exc)})") from exc
 
 
 def activity_main(argv: Sequence[str] | None = None) -> int:
@@ -366,7 +315,7 @@ def backtest_main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(exc: BaseException) -> int:
-    print(f"error: {_first_line(exc)}", file=sys.stderr)
+    print(f"error: {first_line(exc)}", file=sys.stderr)
     return 2
 
 

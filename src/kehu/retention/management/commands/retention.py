@@ -74,8 +74,8 @@ class Command(BaseCommand):
 def read_and_measure(path: Path, *, arm: str, control: str, outcome: str):
     """Read the file, check every row, and measure; bad input raises ``CommandError`` (2)."""
     from kehu.analytics import uplift
-    from kehu.analytics.churn.cli import InputError, read_frame
     from kehu.analytics.churn.tabular import text_values
+    from kehu.analytics.frames import InputError, read_frame
 
     try:
         frame, where = read_frame(path)
