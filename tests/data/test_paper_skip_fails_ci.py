@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CASES = '''
+CASES = """
 import pytest
 
 @pytest.mark.paper
@@ -27,7 +27,7 @@ def cdnow_path():
 
 def test_uses_the_data(cdnow_path):
     pass
-'''
+"""
 
 
 def run(tmp_path: Path, **env: str) -> str:
