@@ -64,11 +64,13 @@ def test_moved_handlers_still_work(page, org):
     login(page, "mia")
     page.goto(reverse("customers:detail", args=[org.customer.pk]))
     # The language switch submits on change, without an inline handler.
-    page.select_option("select[name=language]", "zh-hans")
-    page.wait_for_load_state("networkidle")
+    # Wait for each switch's page to load (its deferred kehu.js included) before going on:
+    # a click that lands while the next page is still parsing would skip the confirmation.
+    with page.expect_navigation(wait_until="load"):
+        page.select_option("select[name=language]", "zh-hans")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    page.select_option("select[name=language]", "en")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation(wait_until="load"):
+        page.select_option("select[name=language]", "en")
     # Declining the archive confirmation leaves the customer alone.
     page.once("dialog", lambda d: d.dismiss())
     page.click("button[data-confirm]")
