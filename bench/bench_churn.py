@@ -10,7 +10,7 @@ Each job runs in its own subprocess, so its peak memory (ru_maxrss from wait4) i
 * ``score``: ``kehu churn score`` end to end on the same customers (read, probabilities,
   per-customer contributions, reasons, write the CSV) (target: <= 60 s).
 
-The data (``analytics.churn.synthetic.telecom``, seed 0) is cached in bench/data/. Prints a
+The data (``tests/support/churn_synthetic.telecom``, seed 0) is cached in bench/data/. Prints a
 table and writes bench/results/churn.json.
 """
 
@@ -36,7 +36,9 @@ TARGETS = {"train": {"seconds": 300, "peak_gb": 4.0}, "score": {"seconds": 60}}
 def make_data(customers: int) -> Path:
     path = DATA / f"churn_telecom_{customers}.parquet"
     if not path.exists():
-        from kehu.analytics.churn import synthetic
+        # Test data lives with the tests, outside the runtime package.
+        sys.path.insert(0, str(HERE.parent))
+        from tests.support import churn_synthetic as synthetic
 
         DATA.mkdir(parents=True, exist_ok=True)
         synthetic.telecom(customers, seed=0).to_parquet(path, index=False)

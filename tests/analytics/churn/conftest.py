@@ -13,7 +13,8 @@ import pyarrow as pa
 import pytest
 
 from kehu.analytics import io
-from kehu.analytics.churn import cli, synthetic
+from kehu.analytics.churn import cli
+from tests.support import churn_synthetic as synthetic
 
 # A quick grid for tests: the full grid is the benchmark's and the product's business.
 FAST = ("--n-jobs", "1")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kehu.analytics.churn import synthetic
 from kehu.analytics.churn.contractual import ChurnClassifier
 from kehu.analytics.churn.scoring import score_frame
+from tests.support import churn_synthetic as synthetic
 
 
 def test_a_constant_column_is_never_a_reason(tmp_path):
