@@ -30,6 +30,7 @@ from kehu.api.schemas import Error, Me
 from kehu.core import permissions, throttle
 from kehu.core.audit import acting_as
 from kehu.core.models import ApiToken
+from kehu.core.permissions import Action
 
 PREFIX_LENGTH = 8
 # Letters and digits only (43 × log2(62) ≈ 256 bits): a double-click selects the whole token,
@@ -145,7 +146,7 @@ def me(request: ApiRequest) -> dict[str, Any]:
         "role": permissions.role_of(user),
         "team": ref(profile.team) if profile else None,
         "partner": ref(profile.partner) if profile else None,
-        "can_edit": permissions.can_edit(user),
-        "can_log_interaction": permissions.can_log_interaction(user),
-        "masked": permissions.masks_personal_data(user),
+        "can_edit": permissions.can(user, Action.CHANGE),
+        "can_log_interaction": permissions.can(user, Action.LOG_INTERACTION),
+        "masked": not permissions.can(user, Action.SEE_PERSONAL_DATA),
     }

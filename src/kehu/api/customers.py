@@ -131,7 +131,7 @@ def customer_out(c: Customer, *, user: Any) -> dict[str, Any]:
         if name == "birthday" and value == "":
             value = None
         out[name] = value
-    out["masked"] = permissions.masks_personal_data(user)
+    out["masked"] = not permissions.can(user, Action.SEE_PERSONAL_DATA)
     out["version"] = c.version
     return out
 

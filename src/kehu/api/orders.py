@@ -31,6 +31,7 @@ from kehu.api.schemas import (
     PageQuery,
 )
 from kehu.core import permissions, validators
+from kehu.core.permissions import Action
 from kehu.customers.models import Channel
 from kehu.sales.models import Campaign, Order, OrderLine, Product
 from kehu.sales.services import LineSpec, order_create
@@ -179,7 +180,7 @@ def create_order(request: ApiRequest, customer_id: int, payload: OrderIn) -> Sta
     """An order with lines; amounts and costs are computed from quantities, prices (list
     price unless ``unit_price`` is given) and the products' unit costs."""
     user = request.auth
-    require(permissions.can_edit(user))
+    require(permissions.can(user, Action.CHANGE))
     with transaction.atomic():
         customer = visible_customer(user, customer_id)
         if customer.is_archived:

@@ -24,6 +24,7 @@ from kehu.api.schemas import (
     PaymentResult,
 )
 from kehu.core import permissions, validators
+from kehu.core.permissions import Action
 from kehu.sales.models import ZERO, Invoice, Payment
 from kehu.sales.services import payment_record
 
@@ -104,7 +105,7 @@ def create_payment(request: ApiRequest, invoice_id: int, payload: PaymentIn) -> 
     """Record a payment; the invoice's paid amount (and, once settled, its paid date) is
     updated in the same transaction. More than the outstanding amount is refused."""
     user = request.auth
-    require(permissions.can_edit(user))
+    require(permissions.can(user, Action.CHANGE))
     errors: dict[str, list[ValidationError]] = {}
     amount = paid_on = None
     try:

@@ -247,31 +247,3 @@ def loaded_for(obj: Any, user: Any) -> Any:
 def is_loaded_for(obj: Any, user: Any) -> bool:
     pk = getattr(user, "pk", None)
     return pk is not None and getattr(obj, "_kehu_visible_to", None) == pk
-
-
-# Role-level shorthands, kept for callers not yet moved to ``can`` (the importer); each is
-# ``can`` and nothing else, so they cannot drift from it.
-
-
-def can_edit(user: Any) -> bool:
-    return can(user, Action.CHANGE)
-
-
-def can_log_interaction(user: Any) -> bool:
-    return can(user, Action.LOG_INTERACTION)
-
-
-def can_reassign(user: Any) -> bool:
-    return can(user, Action.REASSIGN)
-
-
-def can_archive(user: Any) -> bool:
-    return can(user, Action.ARCHIVE)
-
-
-def can_see_reports(user: Any) -> bool:
-    return can(user, Action.SEE_REPORTS)
-
-
-def masks_personal_data(user: Any) -> bool:
-    return not can(user, Action.SEE_PERSONAL_DATA)

@@ -110,7 +110,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "next_page": _encode_cursor(offset + page_size) if has_next else None,
         "prev_page": _encode_cursor(max(offset - page_size, 0)) if offset else None,
         "query_string": params.urlencode(),
-        "masked": permissions.masks_personal_data(request.user),
+        "masked": not permissions.can(request.user, Action.SEE_PERSONAL_DATA),
         "search_refused": selectors.search_refused(user=request.user, q=filters.q),
         "grades": Customer.Grade.choices,
         "tiers": Customer.Tier.choices,
@@ -139,7 +139,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     context = {
         "customer": customer,
-        "masked": permissions.masks_personal_data(user),
+        "masked": not permissions.can(user, Action.SEE_PERSONAL_DATA),
         "tags": list(customer.tags.all()),
         "timeline": selectors.customer_timeline(customer=customer, user=user),
         "sales": selectors.customer_sales_summary(customer=customer),

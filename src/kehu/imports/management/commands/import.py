@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from kehu.core import permissions
+from kehu.core.permissions import Action
 from kehu.imports import mapping as mapping_mod
 from kehu.imports import selectors, services
 from kehu.imports.models import ImportJob, Kind
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"no user {username!r}")
-        if not permissions.can_edit(user):
+        if not permissions.can(user, Action.CHANGE):
             raise CommandError(f"{username} may not import (needs a role that can edit)")
         return user
 
