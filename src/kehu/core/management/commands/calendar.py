@@ -15,24 +15,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+from kehu.core.commands import ContractParser, bad_input
 
 ACTIONS = ("special-days",)
-
-
-class _Parser(argparse.ArgumentParser):
-    """Usage errors as one ``CommandError`` line with exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise CommandError(f"{self.prog}: {message}", returncode=2)
 
 
 def special_days_parser() -> argparse.ArgumentParser:
     from kehu.core.specialdays import LANGUAGES, MAX_YEAR, MIN_YEAR
 
-    parser = _Parser(
+    parser = ContractParser(
         prog="kehu calendar special-days",
         description="The special days of a year: lunar festivals, Qingming, fixed-date days.",
     )
@@ -51,13 +46,11 @@ def parse_year(text: str) -> int:
 
     value = text.strip()
     if not (value.isascii() and value.isdigit() and len(value) == 4):
-        raise CommandError(
-            f"--year {text!r}: expected a four-digit year, {MIN_YEAR}–{MAX_YEAR}", returncode=2
-        )
+        raise bad_input(f"--year {text!r}: expected a four-digit year, {MIN_YEAR}–{MAX_YEAR}")
     try:
         return check_year(int(value))
     except YearError as exc:
-        raise CommandError(f"--year {text!r}: {exc}", returncode=2) from exc
+        raise bad_input(f"--year {text!r}: {exc}") from exc
 
 
 class Command(BaseCommand):

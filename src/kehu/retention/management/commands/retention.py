@@ -13,22 +13,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+from kehu.core.commands import ContractParser, bad_input
 
 ACTIONS = ("lift",)
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors as one ``CommandError`` line with exit code 2, like bad data."""
-
-    def error(self, message: str) -> NoReturn:
-        raise CommandError(f"{self.prog}: {message}", returncode=2)
-
-
 def lift_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ContractParser(
         prog="kehu retention lift",
         description=(
             "Lift of each arm of a randomised test over its control group: difference of "
@@ -100,7 +95,7 @@ def read_and_measure(path: Path, *, arm: str, control: str, outcome: str):
             labels.tolist(), values, control=control.strip(), outcome=outcome, arm_column=arm
         )
     except (InputError, uplift.LiftError) as exc:
-        raise CommandError(str(exc), returncode=2) from exc
+        raise bad_input(str(exc)) from exc
 
 
 def _blank(value: Any) -> bool:

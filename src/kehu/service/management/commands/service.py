@@ -14,22 +14,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any, NoReturn
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+from kehu.core.commands import ContractParser, bad_input
 
 ACTIONS = ("deadline",)
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors as one ``CommandError`` line with exit code 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise CommandError(f"{self.prog}: {message}", returncode=2)
-
-
 def deadline_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = ContractParser(
         prog="kehu service deadline",
         description="The moment N business hours after a start, on a working calendar.",
     )
@@ -52,7 +47,7 @@ def parse_start(text: str) -> dt.datetime:
             return dt.datetime.strptime(text.strip(), fmt)
         except ValueError:
             continue
-    raise CommandError(f"--start {text!r}: expected a local time as YYYY-MM-DD HH:MM", returncode=2)
+    raise bad_input(f"--start {text!r}: expected a local time as YYYY-MM-DD HH:MM")
 
 
 def parse_hours(text: str) -> Decimal:
@@ -61,10 +56,7 @@ def parse_hours(text: str) -> Decimal:
     except InvalidOperation:
         hours = Decimal("NaN")
     if not hours.is_finite() or hours < 0:
-        raise CommandError(
-            f"--business-hours {text!r}: expected a number of hours ≥ 0, e.g. 8 or 2.5",
-            returncode=2,
-        )
+        raise bad_input(f"--business-hours {text!r}: expected a number of hours ≥ 0, e.g. 8 or 2.5")
     # To the minute: the deadline is printed to the minute and the working day starts on one.
     minutes = (hours * 60).quantize(Decimal(1), rounding="ROUND_HALF_UP")
     return minutes / 60
@@ -91,7 +83,7 @@ class Command(BaseCommand):
             calendar = W.by_name(parsed.calendar)
             deadline = calendar.add_business_hours(start, hours)
         except W.CalendarError as exc:
-            raise CommandError(str(exc), returncode=2) from exc
+            raise bad_input(str(exc)) from exc
         missing = calendar.years_without_data(start.date(), deadline.date())
         if missing and calendar.known_years:
             years = _ranges(missing)
