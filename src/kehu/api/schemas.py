@@ -298,6 +298,13 @@ class CustomerOut(Schema):
     is_core: bool
     profit: Decimal | None = Field(description="Hidden (null) from channel partners")
     clv: Decimal | None = Field(description="Hidden (null) from channel partners")
+    churn_probability: float | None = Field(
+        description="P(leaving) from the latest churn scoring; reasons at /customers/{id}/risk"
+    )
+    churn_band: str = Field(description="low, medium or high; empty until scored")
+    value_at_risk: Decimal | None = Field(
+        description="Churn probability × lifetime value; hidden (null) from channel partners"
+    )
     completeness: int
     is_archived: bool
     created_at: dt.datetime

@@ -75,6 +75,12 @@ class Customer(Audited, TimeStamped):
         PARTIAL = "partial", _("Partial churn")
         COMPLETE = "complete", _("Complete churn")
 
+    class RiskBand(models.TextChoices):
+        # Cut-offs on the churn probability live in AnalyticsConfig (churn_band_*).
+        LOW = "low", _("Low risk")
+        MEDIUM = "medium", _("Medium risk")
+        HIGH = "high", _("High risk")
+
     class Source(models.TextChoices):
         WALK_IN = "walk_in", _("Store walk-in")
         REFERRAL = "referral", _("Referral")
@@ -222,6 +228,15 @@ class Customer(Audited, TimeStamped):
         _("predicted lifetime value"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     p_alive = models.FloatField(_("probability active"), null=True, blank=True)
+    # The latest churn scoring (kehu.insights.churn): P(leaving), its band, and probability ×
+    # lifetime value (or yearly profit), the at-risk page's sort key.
+    churn_probability = models.FloatField(_("churn risk"), null=True, blank=True)
+    churn_band = models.CharField(
+        _("risk band"), max_length=6, choices=RiskBand.choices, blank=True
+    )
+    value_at_risk = models.DecimalField(
+        _("value at risk"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     scored_at = models.DateTimeField(_("scored"), null=True, blank=True)
     completeness = models.PositiveSmallIntegerField(_("completeness %"), default=0)
     is_qualified = models.BooleanField(_("qualified prospect"), default=False)
@@ -271,6 +286,7 @@ class Customer(Audited, TimeStamped):
             models.Index(fields=["name", "id"]),
             models.Index(fields=["-profit", "id"]),
             models.Index(fields=["-clv", "id"]),
+            models.Index(fields=["-value_at_risk", "id"]),
             # Foreign keys that most customers leave empty: a partial index holds only the
             # rows that have one, so inserting a customer without one costs nothing, and
             # the planner can't mistake "merged_into IS NULL" (nearly every row) for a

@@ -57,6 +57,15 @@ RFM_SEGMENTS = {
 }
 
 share = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class ChurnModelKind(models.TextChoices):
+    # Contractual: a classifier on one row per subscriber; activity: P(no purchase in the
+    # horizon) for non-contractual buyers (kehu.analytics.churn).
+    CONTRACTUAL = "contractual", _("Contract / subscription")
+    ACTIVITY = "activity", _("Purchase activity")
+
+
 positive = [MinValueValidator(0.0)]
 
 
@@ -153,6 +162,18 @@ class AnalyticsConfig(models.Model):
     )
     client_min_tenure_days = models.PositiveIntegerField(
         _("client: minimum relationship (days)"), default=180
+    )
+    # --- churn risk (C5): bands on P(leaving) and the activity model's horizon
+    churn_band_high = models.FloatField(
+        _("high risk from churn probability"), default=0.5, validators=share
+    )
+    churn_band_medium = models.FloatField(
+        _("medium risk from churn probability"), default=0.25, validators=share
+    )
+    churn_horizon_days = models.PositiveIntegerField(
+        _("churn: no purchase within (days)"),
+        default=180,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
     )
     # --- lifetime value (B6)
     clv_months = models.PositiveIntegerField(
@@ -289,6 +310,21 @@ class CustomerScore(models.Model):
         _("loyalty stage"), max_length=12, choices=Customer.Loyalty.choices, blank=True
     )
 
+    # Churn risk (C5): which model scored it, P(leaving), its band, the model's own top
+    # drivers as reason codes with their parameters ([{"code", "params", "contribution"}],
+    # turned into words in the reader's language when shown), probability × value, and the
+    # change in probability since the customer's score in the previous run.
+    churn_model = models.CharField(
+        _("churn model"), max_length=12, choices=ChurnModelKind.choices, blank=True
+    )
+    churn_probability = models.FloatField(_("churn risk"), null=True, blank=True)
+    churn_band = models.CharField(
+        _("risk band"), max_length=6, choices=Customer.RiskBand.choices, blank=True
+    )
+    churn_reasons = models.JSONField(_("churn reasons"), default=list, blank=True)
+    value_at_risk = models.FloatField(_("value at risk"), null=True, blank=True)
+    churn_change = models.FloatField(_("change in churn risk"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("customer score")
         constraints = [
@@ -303,3 +339,65 @@ class CustomerScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} @ {self.run_id}"
+
+
+class ChurnModel(models.Model):
+    """A fitted churn model, stored with its held-out figures and backtest.
+
+    ``kehu churn train`` adds one per fit; it becomes ``live`` only when its held-out AUC is
+    not below the baseline's nor below the live model's (else ``refused``, with the reason).
+    The nightly run scores with the live model of each kind; the payload is the pickled
+    ``kehu.analytics.churn`` estimator, kept in the database so backups carry it.
+    """
+
+    class Status(models.TextChoices):
+        LIVE = "live", _("Live")
+        RETIRED = "retired", _("Replaced")
+        REFUSED = "refused", _("Refused")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ChurnModelKind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    refusal = models.TextField(_("why refused"), blank=True)
+    trained_at = models.DateTimeField(_("trained"))
+    as_of = models.DateField(_("data as of"))
+    training_rows = models.PositiveIntegerField(_("training rows"), default=0)
+    positive_rate = models.FloatField(_("share who left"), null=True, blank=True)
+    features = models.JSONField(_("features"), default=list, blank=True)
+    # Held-out figures: {"model": {"auc", "pr_auc", "lift_top_decile", "brier"}, "baseline": …}
+    metrics = models.JSONField(_("held-out figures"), default=dict, blank=True)
+    payload = models.BinaryField(_("fitted model"), editable=False)
+    trained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+        verbose_name = _("churn model")
+        indexes = [models.Index(fields=["kind", "status", "-trained_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.trained_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
+
+
+class ChurnBacktest(models.Model):
+    """One replayed month of a model's backtest: scores as of the month end against who
+    actually left in the following horizon."""
+
+    model = models.ForeignKey(ChurnModel, on_delete=models.CASCADE, related_name="backtests")
+    month_end = models.DateField(_("as of"))
+    customers = models.PositiveIntegerField(_("customers"), default=0)
+    churn_rate = models.FloatField(_("share who left"), null=True, blank=True)
+    auc = models.FloatField("AUC", null=True, blank=True)
+    lift_top_decile = models.FloatField(_("lift in the top decile"), null=True, blank=True)
+    # [{"bin", "predicted", "observed", "n"}, …]: mean predicted vs observed per decile.
+    calibration = models.JSONField(_("calibration"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["model", "month_end"]
+        verbose_name = _("churn backtest month")
+        constraints = [
+            models.UniqueConstraint(fields=["model", "month_end"], name="backtest_model_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} @ {self.month_end}"

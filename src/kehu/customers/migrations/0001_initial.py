@@ -8,253 +8,859 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True, verbose_name='name')),
-                ('category', models.CharField(choices=[('general', 'General'), ('interest', 'Interest'), ('lifestyle', 'Lifestyle'), ('segment', 'Segment')], default='general', max_length=20, verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, unique=True, verbose_name="name")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("general", "General"),
+                            ("interest", "Interest"),
+                            ("lifestyle", "Lifestyle"),
+                            ("segment", "Segment"),
+                        ],
+                        default="general",
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tag',
-                'ordering': ['category', 'name'],
+                "verbose_name": "tag",
+                "ordering": ["category", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('person', 'Person'), ('company', 'Company')], default='person', max_length=10, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=200, verbose_name='English name')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='alternative names')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True, verbose_name='external id')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=32, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, db_index=True, max_length=254, verbose_name='email')),
-                ('province', models.CharField(blank=True, max_length=50, verbose_name='province')),
-                ('city', models.CharField(blank=True, db_index=True, max_length=50, verbose_name='city')),
-                ('district', models.CharField(blank=True, max_length=50, verbose_name='district')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='street address')),
-                ('postcode', models.CharField(blank=True, max_length=12, verbose_name='postcode')),
-                ('trade_area', models.CharField(blank=True, max_length=100, verbose_name='trade area')),
-                ('distance_km', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='distance to store (km)')),
-                ('birthday', models.DateField(blank=True, null=True, verbose_name='birthday')),
-                ('gender', models.CharField(blank=True, choices=[('F', 'Female'), ('M', 'Male')], max_length=1, verbose_name='gender')),
-                ('age_band', models.CharField(blank=True, choices=[('<25', 'Under 25'), ('25-34', '25–34'), ('35-44', '35–44'), ('45-54', '45–54'), ('55-64', '55–64'), ('65+', '65 and over')], max_length=10, verbose_name='age band')),
-                ('income_band', models.CharField(blank=True, choices=[('low', 'Low'), ('lower_middle', 'Lower middle'), ('middle', 'Middle'), ('upper_middle', 'Upper middle'), ('high', 'High')], max_length=20, verbose_name='income band')),
-                ('household_size', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(30)], verbose_name='household size')),
-                ('id_number', models.CharField(blank=True, max_length=32, verbose_name='ID card / tax number')),
-                ('industry', models.CharField(blank=True, max_length=100, verbose_name='industry')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='employees')),
-                ('source', models.CharField(blank=True, choices=[('walk_in', 'Store walk-in'), ('referral', 'Referral'), ('web', 'Website'), ('phone', 'Phone / call centre'), ('event', 'Event / exhibition'), ('partner', 'Channel partner'), ('campaign', 'Campaign / mailing'), ('directory', 'Directory / statistics'), ('press', 'Press / advertising'), ('import', 'Import'), ('other', 'Other')], max_length=20, verbose_name='acquisition source')),
-                ('acquired_on', models.DateField(blank=True, null=True, verbose_name='customer since')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='custom attributes')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('grade', models.CharField(blank=True, choices=[('A', 'A'), ('B', 'B'), ('C', 'C')], max_length=1, verbose_name='grade')),
-                ('tier', models.CharField(blank=True, choices=[('key', 'Key'), ('major', 'Major'), ('ordinary', 'Ordinary'), ('small', 'Small')], max_length=10, verbose_name='tier')),
-                ('lifecycle_status', models.CharField(blank=True, choices=[('new', 'New'), ('active', 'Active'), ('at_risk', 'At risk'), ('lapsed', 'Lapsed'), ('lost', 'Lost'), ('won_back', 'Won back')], max_length=10, verbose_name='lifecycle status')),
-                ('loyalty_stage', models.CharField(blank=True, choices=[('suspect', 'Suspect'), ('prospect', 'Prospect'), ('first_time', 'First-time customer'), ('repeat', 'Repeat customer'), ('client', 'Client'), ('advocate', 'Advocate')], max_length=12, verbose_name='loyalty stage')),
-                ('churn_type', models.CharField(blank=True, choices=[('none', 'No churn'), ('partial', 'Partial churn'), ('complete', 'Complete churn')], max_length=10, verbose_name='churn type')),
-                ('is_core', models.BooleanField(default=False, verbose_name='core customer')),
-                ('profit', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='profit contribution')),
-                ('clv', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='predicted lifetime value')),
-                ('p_alive', models.FloatField(blank=True, null=True, verbose_name='probability active')),
-                ('scored_at', models.DateTimeField(blank=True, null=True, verbose_name='scored')),
-                ('completeness', models.PositiveSmallIntegerField(default=0, verbose_name='completeness %')),
-                ('is_qualified', models.BooleanField(default=False, verbose_name='qualified prospect')),
-                ('is_archived', models.BooleanField(default=False, verbose_name='archived')),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='customers.customer')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_customers', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='served_customers', to='core.partner', verbose_name='channel partner')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.region', verbose_name='region')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='customers', to='core.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("person", "Person"), ("company", "Company")],
+                        default="person",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=200, verbose_name="English name"),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(blank=True, default=list, verbose_name="alternative names"),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                        verbose_name="external id",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=32, verbose_name="phone"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, db_index=True, max_length=254, verbose_name="email"
+                    ),
+                ),
+                ("province", models.CharField(blank=True, max_length=50, verbose_name="province")),
+                (
+                    "city",
+                    models.CharField(blank=True, db_index=True, max_length=50, verbose_name="city"),
+                ),
+                ("district", models.CharField(blank=True, max_length=50, verbose_name="district")),
+                (
+                    "address",
+                    models.CharField(blank=True, max_length=255, verbose_name="street address"),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=12, verbose_name="postcode")),
+                (
+                    "trade_area",
+                    models.CharField(blank=True, max_length=100, verbose_name="trade area"),
+                ),
+                (
+                    "distance_km",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="distance to store (km)",
+                    ),
+                ),
+                ("birthday", models.DateField(blank=True, null=True, verbose_name="birthday")),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True,
+                        choices=[("F", "Female"), ("M", "Male")],
+                        max_length=1,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("<25", "Under 25"),
+                            ("25-34", "25–34"),
+                            ("35-44", "35–44"),
+                            ("45-54", "45–54"),
+                            ("55-64", "55–64"),
+                            ("65+", "65 and over"),
+                        ],
+                        max_length=10,
+                        verbose_name="age band",
+                    ),
+                ),
+                (
+                    "income_band",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("low", "Low"),
+                            ("lower_middle", "Lower middle"),
+                            ("middle", "Middle"),
+                            ("upper_middle", "Upper middle"),
+                            ("high", "High"),
+                        ],
+                        max_length=20,
+                        verbose_name="income band",
+                    ),
+                ),
+                (
+                    "household_size",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(30),
+                        ],
+                        verbose_name="household size",
+                    ),
+                ),
+                (
+                    "id_number",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="ID card / tax number"
+                    ),
+                ),
+                ("industry", models.CharField(blank=True, max_length=100, verbose_name="industry")),
+                (
+                    "employees",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="employees"),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("walk_in", "Store walk-in"),
+                            ("referral", "Referral"),
+                            ("web", "Website"),
+                            ("phone", "Phone / call centre"),
+                            ("event", "Event / exhibition"),
+                            ("partner", "Channel partner"),
+                            ("campaign", "Campaign / mailing"),
+                            ("directory", "Directory / statistics"),
+                            ("press", "Press / advertising"),
+                            ("import", "Import"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="acquisition source",
+                    ),
+                ),
+                (
+                    "acquired_on",
+                    models.DateField(blank=True, null=True, verbose_name="customer since"),
+                ),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=dict, verbose_name="custom attributes"),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "A"), ("B", "B"), ("C", "C")],
+                        max_length=1,
+                        verbose_name="grade",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("key", "Key"),
+                            ("major", "Major"),
+                            ("ordinary", "Ordinary"),
+                            ("small", "Small"),
+                        ],
+                        max_length=10,
+                        verbose_name="tier",
+                    ),
+                ),
+                (
+                    "lifecycle_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "New"),
+                            ("active", "Active"),
+                            ("at_risk", "At risk"),
+                            ("lapsed", "Lapsed"),
+                            ("lost", "Lost"),
+                            ("won_back", "Won back"),
+                        ],
+                        max_length=10,
+                        verbose_name="lifecycle status",
+                    ),
+                ),
+                (
+                    "loyalty_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("suspect", "Suspect"),
+                            ("prospect", "Prospect"),
+                            ("first_time", "First-time customer"),
+                            ("repeat", "Repeat customer"),
+                            ("client", "Client"),
+                            ("advocate", "Advocate"),
+                        ],
+                        max_length=12,
+                        verbose_name="loyalty stage",
+                    ),
+                ),
+                (
+                    "churn_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No churn"),
+                            ("partial", "Partial churn"),
+                            ("complete", "Complete churn"),
+                        ],
+                        max_length=10,
+                        verbose_name="churn type",
+                    ),
+                ),
+                ("is_core", models.BooleanField(default=False, verbose_name="core customer")),
+                (
+                    "profit",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="profit contribution",
+                    ),
+                ),
+                (
+                    "clv",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="predicted lifetime value",
+                    ),
+                ),
+                (
+                    "p_alive",
+                    models.FloatField(blank=True, null=True, verbose_name="probability active"),
+                ),
+                ("scored_at", models.DateTimeField(blank=True, null=True, verbose_name="scored")),
+                (
+                    "completeness",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="completeness %"),
+                ),
+                (
+                    "is_qualified",
+                    models.BooleanField(default=False, verbose_name="qualified prospect"),
+                ),
+                ("is_archived", models.BooleanField(default=False, verbose_name="archived")),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged_from",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_customers",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="served_customers",
+                        to="core.partner",
+                        verbose_name="channel partner",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.region",
+                        verbose_name="region",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="customers",
+                        to="core.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer',
-                'verbose_name_plural': 'customers',
+                "verbose_name": "customer",
+                "verbose_name_plural": "customers",
             },
         ),
         migrations.CreateModel(
-            name='ContactPoint',
+            name="ContactPoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('wechat', 'WeChat'), ('fax', 'Fax'), ('other', 'Other')], max_length=10, verbose_name='kind')),
-                ('value', models.CharField(max_length=200, verbose_name='value')),
-                ('label', models.CharField(blank=True, max_length=50, verbose_name='label')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("wechat", "WeChat"),
+                            ("fax", "Fax"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("value", models.CharField(max_length=200, verbose_name="value")),
+                ("label", models.CharField(blank=True, max_length=50, verbose_name="label")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Address',
+            name="Address",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('home', 'Home'), ('work', 'Work'), ('billing', 'Billing'), ('shipping', 'Shipping')], default='home', max_length=10, verbose_name='kind')),
-                ('province', models.CharField(blank=True, max_length=50, verbose_name='province')),
-                ('city', models.CharField(blank=True, max_length=50, verbose_name='city')),
-                ('district', models.CharField(blank=True, max_length=50, verbose_name='district')),
-                ('street', models.CharField(blank=True, max_length=255, verbose_name='street address')),
-                ('postcode', models.CharField(blank=True, max_length=12, verbose_name='postcode')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("home", "Home"),
+                            ("work", "Work"),
+                            ("billing", "Billing"),
+                            ("shipping", "Shipping"),
+                        ],
+                        default="home",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("province", models.CharField(blank=True, max_length=50, verbose_name="province")),
+                ("city", models.CharField(blank=True, max_length=50, verbose_name="city")),
+                ("district", models.CharField(blank=True, max_length=50, verbose_name="district")),
+                (
+                    "street",
+                    models.CharField(blank=True, max_length=255, verbose_name="street address"),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=12, verbose_name="postcode")),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="addresses",
+                        to="customers.customer",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CustomerShare',
+            name="CustomerShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='customers.customer')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='core.partner')),
-                ('shared_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="core.partner",
+                    ),
+                ),
+                (
+                    "shared_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='customer',
-            name='shared_with',
-            field=models.ManyToManyField(blank=True, related_name='shared_customers', through='customers.CustomerShare', to='core.partner', verbose_name='shared with partners'),
+            model_name="customer",
+            name="shared_with",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="shared_customers",
+                through="customers.CustomerShare",
+                to="core.partner",
+                verbose_name="shared with partners",
+            ),
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('channel', models.CharField(choices=[('store', 'Store visit'), ('phone', 'Phone'), ('email', 'Email'), ('web', 'Web'), ('chat', 'Chat'), ('fax', 'Fax'), ('mail', 'Mail'), ('partner', 'Channel partner'), ('field', 'Field visit')], max_length=10, verbose_name='channel')),
-                ('direction', models.CharField(choices=[('in', 'Inbound'), ('out', 'Outbound')], default='out', max_length=3, verbose_name='direction')),
-                ('department', models.CharField(choices=[('sales', 'Sales'), ('service', 'Service'), ('billing', 'Billing'), ('marketing', 'Marketing'), ('partner', 'Channel partner')], default='sales', max_length=10, verbose_name='department')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('duration_minutes', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(1440)], verbose_name='duration (minutes)')),
-                ('outcome', models.CharField(blank=True, choices=[('done', 'Done'), ('no_answer', 'No answer'), ('follow_up', 'Follow-up needed'), ('resolved', 'Resolved'), ('complaint', 'Complaint raised'), ('sale', 'Sale')], max_length=12, verbose_name='outcome')),
-                ('external_id', models.CharField(blank=True, max_length=100, null=True, unique=True)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='customers.customer', verbose_name='customer')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.partner', verbose_name='channel partner')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interactions', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("store", "Store visit"),
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("web", "Web"),
+                            ("chat", "Chat"),
+                            ("fax", "Fax"),
+                            ("mail", "Mail"),
+                            ("partner", "Channel partner"),
+                            ("field", "Field visit"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("in", "Inbound"), ("out", "Outbound")],
+                        default="out",
+                        max_length=3,
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        choices=[
+                            ("sales", "Sales"),
+                            ("service", "Service"),
+                            ("billing", "Billing"),
+                            ("marketing", "Marketing"),
+                            ("partner", "Channel partner"),
+                        ],
+                        default="sales",
+                        max_length=10,
+                        verbose_name="department",
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "occurred_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "duration_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(1440)],
+                        verbose_name="duration (minutes)",
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("done", "Done"),
+                            ("no_answer", "No answer"),
+                            ("follow_up", "Follow-up needed"),
+                            ("resolved", "Resolved"),
+                            ("complaint", "Complaint raised"),
+                            ("sale", "Sale"),
+                        ],
+                        max_length=12,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(blank=True, max_length=100, null=True, unique=True),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="customers.customer",
+                        verbose_name="customer",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.partner",
+                        verbose_name="channel partner",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="interactions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OwnerHistory',
+            name="OwnerHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owner_history', to='customers.customer')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="reason")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="owner_history",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Relation',
+            name="Relation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('parent_of', 'Parent company of'), ('member_of', 'Member of group'), ('contact_at', 'Contact person at'), ('referred_by', 'Referred by'), ('knows', 'Knows')], max_length=20, verbose_name='relation')),
-                ('role', models.CharField(blank=True, max_length=100, verbose_name='role')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('note', models.CharField(blank=True, max_length=255, verbose_name='note')),
-                ('from_customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_out', to='customers.customer')),
-                ('to_customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations_in', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("parent_of", "Parent company of"),
+                            ("member_of", "Member of group"),
+                            ("contact_at", "Contact person at"),
+                            ("referred_by", "Referred by"),
+                            ("knows", "Knows"),
+                        ],
+                        max_length=20,
+                        verbose_name="relation",
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=100, verbose_name="role")),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                ("note", models.CharField(blank=True, max_length=255, verbose_name="note")),
+                (
+                    "from_customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_out",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "to_customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations_in",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SearchKey',
+            name="SearchKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(db_index=True, max_length=200)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_keys', to='customers.customer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(db_index=True, max_length=200)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="search_keys",
+                        to="customers.customer",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='customer',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='customers', to='customers.tag', verbose_name='tags'),
+            model_name="customer",
+            name="tags",
+            field=models.ManyToManyField(
+                blank=True, related_name="customers", to="customers.tag", verbose_name="tags"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customershare',
-            index=models.Index(fields=['partner', 'customer'], name='customers_c_partner_74359e_idx'),
+            model_name="customershare",
+            index=models.Index(
+                fields=["partner", "customer"], name="customers_c_partner_74359e_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customershare',
-            constraint=models.UniqueConstraint(fields=('customer', 'partner'), name='share_unique'),
+            model_name="customershare",
+            constraint=models.UniqueConstraint(fields=("customer", "partner"), name="share_unique"),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['customer', '-occurred_at'], name='customers_i_custome_7c3f07_idx'),
+            model_name="interaction",
+            index=models.Index(
+                fields=["customer", "-occurred_at"], name="customers_i_custome_7c3f07_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='ownerhistory',
-            index=models.Index(fields=['customer', '-started_at'], name='customers_o_custome_a1de56_idx'),
+            model_name="ownerhistory",
+            index=models.Index(
+                fields=["customer", "-started_at"], name="customers_o_custome_a1de56_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.UniqueConstraint(fields=('from_customer', 'to_customer', 'kind'), name='relation_unique'),
+            model_name="relation",
+            constraint=models.UniqueConstraint(
+                fields=("from_customer", "to_customer", "kind"), name="relation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relation',
-            constraint=models.CheckConstraint(condition=models.Q(('from_customer', models.F('to_customer')), _negated=True), name='relation_not_self'),
+            model_name="relation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_customer", models.F("to_customer")), _negated=True),
+                name="relation_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='searchkey',
-            constraint=models.UniqueConstraint(fields=('customer', 'key'), name='searchkey_unique'),
+            model_name="searchkey",
+            constraint=models.UniqueConstraint(fields=("customer", "key"), name="searchkey_unique"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['owner', 'is_archived', 'id'], name='customers_c_owner_i_a69d7a_idx'),
+            model_name="customer",
+            index=models.Index(
+                fields=["owner", "is_archived", "id"], name="customers_c_owner_i_a69d7a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['team', 'is_archived', 'id'], name='customers_c_team_id_67b891_idx'),
+            model_name="customer",
+            index=models.Index(
+                fields=["team", "is_archived", "id"], name="customers_c_team_id_67b891_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['grade', 'id'], name='customers_c_grade_0928ce_idx'),
+            model_name="customer",
+            index=models.Index(fields=["grade", "id"], name="customers_c_grade_0928ce_idx"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['lifecycle_status', 'id'], name='customers_c_lifecyc_9f883d_idx'),
+            model_name="customer",
+            index=models.Index(
+                fields=["lifecycle_status", "id"], name="customers_c_lifecyc_9f883d_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['name', 'id'], name='customers_c_name_2141d2_idx'),
+            model_name="customer",
+            index=models.Index(fields=["name", "id"], name="customers_c_name_2141d2_idx"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['-profit', 'id'], name='customers_c_profit_afcf10_idx'),
+            model_name="customer",
+            index=models.Index(fields=["-profit", "id"], name="customers_c_profit_afcf10_idx"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['-clv', 'id'], name='customers_c_clv_0481e4_idx'),
+            model_name="customer",
+            index=models.Index(fields=["-clv", "id"], name="customers_c_clv_0481e4_idx"),
         ),
     ]

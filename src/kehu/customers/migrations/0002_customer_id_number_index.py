@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='customer',
-            name='id_number',
-            field=models.CharField(blank=True, db_index=True, max_length=32, verbose_name='ID card / tax number'),
+            model_name="customer",
+            name="id_number",
+            field=models.CharField(
+                blank=True, db_index=True, max_length=32, verbose_name="ID card / tax number"
+            ),
         ),
     ]

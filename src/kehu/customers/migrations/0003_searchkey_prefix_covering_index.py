@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('customers', '0002_customer_id_number_index'),
+        ("customers", "0002_customer_id_number_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='searchkey',
-            name='key',
+            model_name="searchkey",
+            name="key",
             field=models.CharField(max_length=200),
         ),
         migrations.AddIndex(
-            model_name='searchkey',
-            index=models.Index(fields=['key'], include=('customer_id',), name='searchkey_key_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="searchkey",
+            index=models.Index(
+                fields=["key"],
+                include=("customer_id",),
+                name="searchkey_key_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ),
     ]

@@ -6,68 +6,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('customers', '0003_searchkey_prefix_covering_index'),
+        ("core", "0001_initial"),
+        ("customers", "0003_searchkey_prefix_covering_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='customer',
-            name='city',
-            field=models.CharField(blank=True, max_length=50, verbose_name='city'),
+            model_name="customer",
+            name="city",
+            field=models.CharField(blank=True, max_length=50, verbose_name="city"),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='created_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="customer",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='email'),
+            model_name="customer",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="email"),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='id_number',
-            field=models.CharField(blank=True, max_length=32, verbose_name='ID card / tax number'),
+            model_name="customer",
+            name="id_number",
+            field=models.CharField(blank=True, max_length=32, verbose_name="ID card / tax number"),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='owner',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_customers', to=settings.AUTH_USER_MODEL, verbose_name='owner'),
+            model_name="customer",
+            name="owner",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="owned_customers",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="owner",
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='phone',
-            field=models.CharField(blank=True, max_length=32, verbose_name='phone'),
+            model_name="customer",
+            name="phone",
+            field=models.CharField(blank=True, max_length=32, verbose_name="phone"),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='team',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='customers', to='core.team', verbose_name='team'),
+            model_name="customer",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="customers",
+                to="core.team",
+                verbose_name="team",
+            ),
         ),
         migrations.AlterField(
-            model_name='searchkey',
-            name='customer',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='search_keys', to='customers.customer'),
+            model_name="searchkey",
+            name="customer",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="search_keys",
+                to="customers.customer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['phone'], name='customer_phone'),
+            model_name="customer",
+            index=models.Index(fields=["phone"], name="customer_phone"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['email'], name='customer_email'),
+            model_name="customer",
+            index=models.Index(fields=["email"], name="customer_email"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['city', 'id'], name='customer_city'),
+            model_name="customer",
+            index=models.Index(fields=["city", "id"], name="customer_city"),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['id_number'], name='customer_id_number'),
+            model_name="customer",
+            index=models.Index(fields=["id_number"], name="customer_id_number"),
         ),
     ]

@@ -6,72 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('customers', '0004_leaner_indexes'),
+        ("core", "0001_initial"),
+        ("customers", "0004_leaner_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='searchkey',
-            name='searchkey_unique',
+            model_name="searchkey",
+            name="searchkey_unique",
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='external_id',
-            field=models.CharField(blank=True, max_length=100, null=True, verbose_name='external id'),
+            model_name="customer",
+            name="external_id",
+            field=models.CharField(
+                blank=True, max_length=100, null=True, verbose_name="external id"
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged_from', to='customers.customer'),
+            model_name="customer",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="merged_from",
+                to="customers.customer",
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='partner',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='served_customers', to='core.partner', verbose_name='channel partner'),
+            model_name="customer",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="served_customers",
+                to="core.partner",
+                verbose_name="channel partner",
+            ),
         ),
         migrations.AlterField(
-            model_name='customer',
-            name='region',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.region', verbose_name='region'),
+            model_name="customer",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="core.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AlterField(
-            model_name='ownerhistory',
-            name='changed_by',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="ownerhistory",
+            name="changed_by",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='ownerhistory',
-            name='customer',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='owner_history', to='customers.customer'),
+            model_name="ownerhistory",
+            name="customer",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="owner_history",
+                to="customers.customer",
+            ),
         ),
         migrations.AlterField(
-            model_name='ownerhistory',
-            name='team',
-            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.team'),
+            model_name="ownerhistory",
+            name="team",
+            field=models.ForeignKey(
+                blank=True,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to="core.team",
+            ),
         ),
         migrations.AlterField(
-            model_name='searchkey',
-            name='customer',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='search_keys', to='customers.customer'),
+            model_name="searchkey",
+            name="customer",
+            field=models.ForeignKey(
+                db_constraint=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="search_keys",
+                to="customers.customer",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(condition=models.Q(('merged_into__isnull', False)), fields=['merged_into'], name='customer_merged_into'),
+            model_name="customer",
+            index=models.Index(
+                condition=models.Q(("merged_into__isnull", False)),
+                fields=["merged_into"],
+                name="customer_merged_into",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(condition=models.Q(('partner__isnull', False)), fields=['partner'], name='customer_partner'),
+            model_name="customer",
+            index=models.Index(
+                condition=models.Q(("partner__isnull", False)),
+                fields=["partner"],
+                name="customer_partner",
+            ),
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(condition=models.Q(('region__isnull', False)), fields=['region'], name='customer_region'),
+            model_name="customer",
+            index=models.Index(
+                condition=models.Q(("region__isnull", False)),
+                fields=["region"],
+                name="customer_region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(fields=('external_id',), name='customer_external_id_unique'),
+            model_name="customer",
+            constraint=models.UniqueConstraint(
+                fields=("external_id",), name="customer_external_id_unique"
+            ),
         ),
     ]

@@ -8,128 +8,574 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('customers', '0001_initial'),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnalyticsConfig',
+            name="AnalyticsConfig",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_cost', models.JSONField(blank=True, default=kehu.insights.models._unit_cost_default, verbose_name='cost per contact')),
-                ('cost_per_minute', models.JSONField(blank=True, default=kehu.insights.models._per_minute_default, verbose_name='cost per minute')),
-                ('default_unit_cost', models.FloatField(default=5.0, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='cost per contact, other kinds')),
-                ('default_cost_per_minute', models.FloatField(default=0.0, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='cost per minute, other kinds')),
-                ('overdue_days', models.PositiveIntegerField(default=90, verbose_name='unpaid invoices count as bad debt after (days overdue)')),
-                ('window_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='value window (days, empty = whole history)')),
-                ('grade_cut_a', models.FloatField(default=0.8, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='grade A: customers making the first share of profit')),
-                ('grade_cut_b', models.FloatField(default=0.95, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='grade B: … up to this share of profit')),
-                ('grade_min_profit_a', models.FloatField(blank=True, null=True, verbose_name='grade A: minimum profit (absolute grading)')),
-                ('grade_min_profit_b', models.FloatField(blank=True, null=True, verbose_name='grade B: minimum profit (absolute grading)')),
-                ('tier_cut_key', models.FloatField(default=0.01, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='key customers: top share of customers')),
-                ('tier_cut_major', models.FloatField(default=0.05, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='major customers: up to this share')),
-                ('tier_cut_ordinary', models.FloatField(default=0.2, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='ordinary customers: up to this share')),
-                ('core_top_revenue_share', models.FloatField(default=0.2, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='core: revenue among the top share of buyers')),
-                ('core_min_on_time_share', models.FloatField(default=0.9, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='core: minimum share of invoices paid on time')),
-                ('core_max_service_ratio', models.FloatField(default=0.05, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='core: maximum cost to serve / revenue')),
-                ('core_min_tenure_days', models.PositiveIntegerField(default=365, verbose_name='core: minimum relationship (days)')),
-                ('churn_multiple', models.FloatField(default=3.0, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='complete churn after × own purchase interval')),
-                ('lapse_multiple', models.FloatField(default=2.0, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='lapsed after × own purchase interval')),
-                ('at_risk_multiple', models.FloatField(default=1.5, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='at risk after × own purchase interval')),
-                ('min_gap_days', models.FloatField(default=30.0, validators=[django.core.validators.MinValueValidator(0.0)], verbose_name='never churned within (days)')),
-                ('p_alive_threshold', models.FloatField(blank=True, default=0.1, null=True, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='complete churn below P(active)')),
-                ('recent_window_days', models.PositiveIntegerField(default=90, verbose_name='recent window for partial churn (days)')),
-                ('partial_ratio', models.FloatField(default=0.5, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='partial churn: recent spend below share of past rate')),
-                ('new_days', models.PositiveIntegerField(default=90, verbose_name='new for (days)')),
-                ('won_back_days', models.PositiveIntegerField(default=90, verbose_name='won back for (days)')),
-                ('client_min_purchases', models.PositiveIntegerField(default=4, verbose_name='client: minimum purchase days')),
-                ('client_min_tenure_days', models.PositiveIntegerField(default=180, verbose_name='client: minimum relationship (days)')),
-                ('clv_months', models.PositiveIntegerField(default=12, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(120)], verbose_name='lifetime value horizon (months)')),
-                ('clv_monthly_discount', models.FloatField(default=0.01, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(1.0)], verbose_name='monthly discount rate')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit_cost",
+                    models.JSONField(
+                        blank=True,
+                        default=kehu.insights.models._unit_cost_default,
+                        verbose_name="cost per contact",
+                    ),
+                ),
+                (
+                    "cost_per_minute",
+                    models.JSONField(
+                        blank=True,
+                        default=kehu.insights.models._per_minute_default,
+                        verbose_name="cost per minute",
+                    ),
+                ),
+                (
+                    "default_unit_cost",
+                    models.FloatField(
+                        default=5.0,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="cost per contact, other kinds",
+                    ),
+                ),
+                (
+                    "default_cost_per_minute",
+                    models.FloatField(
+                        default=0.0,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="cost per minute, other kinds",
+                    ),
+                ),
+                (
+                    "overdue_days",
+                    models.PositiveIntegerField(
+                        default=90,
+                        verbose_name="unpaid invoices count as bad debt after (days overdue)",
+                    ),
+                ),
+                (
+                    "window_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="value window (days, empty = whole history)",
+                    ),
+                ),
+                (
+                    "grade_cut_a",
+                    models.FloatField(
+                        default=0.8,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="grade A: customers making the first share of profit",
+                    ),
+                ),
+                (
+                    "grade_cut_b",
+                    models.FloatField(
+                        default=0.95,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="grade B: … up to this share of profit",
+                    ),
+                ),
+                (
+                    "grade_min_profit_a",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        verbose_name="grade A: minimum profit (absolute grading)",
+                    ),
+                ),
+                (
+                    "grade_min_profit_b",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        verbose_name="grade B: minimum profit (absolute grading)",
+                    ),
+                ),
+                (
+                    "tier_cut_key",
+                    models.FloatField(
+                        default=0.01,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="key customers: top share of customers",
+                    ),
+                ),
+                (
+                    "tier_cut_major",
+                    models.FloatField(
+                        default=0.05,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="major customers: up to this share",
+                    ),
+                ),
+                (
+                    "tier_cut_ordinary",
+                    models.FloatField(
+                        default=0.2,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="ordinary customers: up to this share",
+                    ),
+                ),
+                (
+                    "core_top_revenue_share",
+                    models.FloatField(
+                        default=0.2,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="core: revenue among the top share of buyers",
+                    ),
+                ),
+                (
+                    "core_min_on_time_share",
+                    models.FloatField(
+                        default=0.9,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="core: minimum share of invoices paid on time",
+                    ),
+                ),
+                (
+                    "core_max_service_ratio",
+                    models.FloatField(
+                        default=0.05,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="core: maximum cost to serve / revenue",
+                    ),
+                ),
+                (
+                    "core_min_tenure_days",
+                    models.PositiveIntegerField(
+                        default=365, verbose_name="core: minimum relationship (days)"
+                    ),
+                ),
+                (
+                    "churn_multiple",
+                    models.FloatField(
+                        default=3.0,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="complete churn after × own purchase interval",
+                    ),
+                ),
+                (
+                    "lapse_multiple",
+                    models.FloatField(
+                        default=2.0,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="lapsed after × own purchase interval",
+                    ),
+                ),
+                (
+                    "at_risk_multiple",
+                    models.FloatField(
+                        default=1.5,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="at risk after × own purchase interval",
+                    ),
+                ),
+                (
+                    "min_gap_days",
+                    models.FloatField(
+                        default=30.0,
+                        validators=[django.core.validators.MinValueValidator(0.0)],
+                        verbose_name="never churned within (days)",
+                    ),
+                ),
+                (
+                    "p_alive_threshold",
+                    models.FloatField(
+                        blank=True,
+                        default=0.1,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="complete churn below P(active)",
+                    ),
+                ),
+                (
+                    "recent_window_days",
+                    models.PositiveIntegerField(
+                        default=90, verbose_name="recent window for partial churn (days)"
+                    ),
+                ),
+                (
+                    "partial_ratio",
+                    models.FloatField(
+                        default=0.5,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="partial churn: recent spend below share of past rate",
+                    ),
+                ),
+                (
+                    "new_days",
+                    models.PositiveIntegerField(default=90, verbose_name="new for (days)"),
+                ),
+                (
+                    "won_back_days",
+                    models.PositiveIntegerField(default=90, verbose_name="won back for (days)"),
+                ),
+                (
+                    "client_min_purchases",
+                    models.PositiveIntegerField(
+                        default=4, verbose_name="client: minimum purchase days"
+                    ),
+                ),
+                (
+                    "client_min_tenure_days",
+                    models.PositiveIntegerField(
+                        default=180, verbose_name="client: minimum relationship (days)"
+                    ),
+                ),
+                (
+                    "clv_months",
+                    models.PositiveIntegerField(
+                        default=12,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(120),
+                        ],
+                        verbose_name="lifetime value horizon (months)",
+                    ),
+                ),
+                (
+                    "clv_monthly_discount",
+                    models.FloatField(
+                        default=0.01,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                        verbose_name="monthly discount rate",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'analytics settings',
+                "verbose_name": "analytics settings",
             },
         ),
         migrations.CreateModel(
-            name='AnalyticsRun',
+            name="AnalyticsRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='as of')),
-                ('started_at', models.DateTimeField(verbose_name='started')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('engine', models.CharField(default='duckdb', max_length=10, verbose_name='engine')),
-                ('trigger', models.CharField(choices=[('command', 'Command line'), ('nightly', 'Nightly'), ('user', 'On request')], default='command', max_length=10, verbose_name='trigger')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='running', max_length=10, verbose_name='status')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('customer_count', models.PositiveIntegerField(default=0, verbose_name='customers scored')),
-                ('summary', models.JSONField(blank=True, default=dict, verbose_name='summary')),
-                ('whale', models.JSONField(blank=True, default=list, verbose_name='whale curve')),
-                ('cohorts', models.JSONField(blank=True, default=list, verbose_name='cohort retention')),
-                ('config', models.JSONField(blank=True, default=dict, verbose_name='settings used')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="as of")),
+                ("started_at", models.DateTimeField(verbose_name="started")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
+                ),
+                (
+                    "engine",
+                    models.CharField(default="duckdb", max_length=10, verbose_name="engine"),
+                ),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[
+                            ("command", "Command line"),
+                            ("nightly", "Nightly"),
+                            ("user", "On request"),
+                        ],
+                        default="command",
+                        max_length=10,
+                        verbose_name="trigger",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="running",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "customer_count",
+                    models.PositiveIntegerField(default=0, verbose_name="customers scored"),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict, verbose_name="summary")),
+                ("whale", models.JSONField(blank=True, default=list, verbose_name="whale curve")),
+                (
+                    "cohorts",
+                    models.JSONField(blank=True, default=list, verbose_name="cohort retention"),
+                ),
+                (
+                    "config",
+                    models.JSONField(blank=True, default=dict, verbose_name="settings used"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'analytics run',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "analytics run",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CustomerScore',
+            name="CustomerScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('revenue', models.FloatField(default=0.0, verbose_name='revenue')),
-                ('cogs', models.FloatField(default=0.0, verbose_name='cost of goods')),
-                ('cost_to_serve', models.FloatField(default=0.0, verbose_name='cost to serve')),
-                ('bad_debt', models.FloatField(default=0.0, verbose_name='bad debt')),
-                ('profit', models.FloatField(default=0.0, verbose_name='profit contribution')),
-                ('loss_reason', models.CharField(blank=True, choices=[('negative_margin', 'sold below cost'), ('cost_to_serve', 'cost to serve'), ('bad_debt', 'bad debt')], max_length=20, verbose_name='loss reason')),
-                ('rfm_r', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='R')),
-                ('rfm_f', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='F')),
-                ('rfm_m', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='M')),
-                ('rfm_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='RFM score')),
-                ('rfm_segment', models.CharField(blank=True, choices=[('champions', 'Champions'), ('loyal', 'Loyal'), ('potential', 'Potential loyalists'), ('new', 'New'), ('at_risk', 'At risk'), ('cant_lose', "Can't lose them"), ('hibernating', 'Hibernating'), ('lost', 'Lost')], max_length=20, verbose_name='RFM segment')),
-                ('grade', models.CharField(blank=True, choices=[('A', 'A'), ('B', 'B'), ('C', 'C')], max_length=1, verbose_name='grade')),
-                ('tier', models.CharField(blank=True, choices=[('key', 'Key'), ('major', 'Major'), ('ordinary', 'Ordinary'), ('small', 'Small')], max_length=10, verbose_name='tier')),
-                ('is_core', models.BooleanField(default=False, verbose_name='core customer')),
-                ('frequency', models.PositiveIntegerField(blank=True, null=True, verbose_name='repeat purchases')),
-                ('recency', models.FloatField(blank=True, null=True, verbose_name='recency')),
-                ('T', models.FloatField(blank=True, null=True, verbose_name='age')),
-                ('p_alive', models.FloatField(blank=True, null=True, verbose_name='probability active')),
-                ('expected_purchases', models.FloatField(blank=True, null=True, verbose_name='expected purchases')),
-                ('expected_spend', models.FloatField(blank=True, null=True, verbose_name='expected spend per purchase')),
-                ('clv', models.FloatField(blank=True, null=True, verbose_name='predicted lifetime value')),
-                ('churn_type', models.CharField(blank=True, choices=[('none', 'No churn'), ('partial', 'Partial churn'), ('complete', 'Complete churn')], max_length=10, verbose_name='churn type')),
-                ('lifecycle_status', models.CharField(blank=True, choices=[('new', 'New'), ('active', 'Active'), ('at_risk', 'At risk'), ('lapsed', 'Lapsed'), ('lost', 'Lost'), ('won_back', 'Won back')], max_length=10, verbose_name='lifecycle status')),
-                ('loyalty_stage', models.CharField(blank=True, choices=[('suspect', 'Suspect'), ('prospect', 'Prospect'), ('first_time', 'First-time customer'), ('repeat', 'Repeat customer'), ('client', 'Client'), ('advocate', 'Advocate')], max_length=12, verbose_name='loyalty stage')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='customers.customer')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='insights.analyticsrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("revenue", models.FloatField(default=0.0, verbose_name="revenue")),
+                ("cogs", models.FloatField(default=0.0, verbose_name="cost of goods")),
+                ("cost_to_serve", models.FloatField(default=0.0, verbose_name="cost to serve")),
+                ("bad_debt", models.FloatField(default=0.0, verbose_name="bad debt")),
+                ("profit", models.FloatField(default=0.0, verbose_name="profit contribution")),
+                (
+                    "loss_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("negative_margin", "sold below cost"),
+                            ("cost_to_serve", "cost to serve"),
+                            ("bad_debt", "bad debt"),
+                        ],
+                        max_length=20,
+                        verbose_name="loss reason",
+                    ),
+                ),
+                (
+                    "rfm_r",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="R"),
+                ),
+                (
+                    "rfm_f",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="F"),
+                ),
+                (
+                    "rfm_m",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="M"),
+                ),
+                (
+                    "rfm_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="RFM score"
+                    ),
+                ),
+                (
+                    "rfm_segment",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("champions", "Champions"),
+                            ("loyal", "Loyal"),
+                            ("potential", "Potential loyalists"),
+                            ("new", "New"),
+                            ("at_risk", "At risk"),
+                            ("cant_lose", "Can't lose them"),
+                            ("hibernating", "Hibernating"),
+                            ("lost", "Lost"),
+                        ],
+                        max_length=20,
+                        verbose_name="RFM segment",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "A"), ("B", "B"), ("C", "C")],
+                        max_length=1,
+                        verbose_name="grade",
+                    ),
+                ),
+                (
+                    "tier",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("key", "Key"),
+                            ("major", "Major"),
+                            ("ordinary", "Ordinary"),
+                            ("small", "Small"),
+                        ],
+                        max_length=10,
+                        verbose_name="tier",
+                    ),
+                ),
+                ("is_core", models.BooleanField(default=False, verbose_name="core customer")),
+                (
+                    "frequency",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="repeat purchases"
+                    ),
+                ),
+                ("recency", models.FloatField(blank=True, null=True, verbose_name="recency")),
+                ("T", models.FloatField(blank=True, null=True, verbose_name="age")),
+                (
+                    "p_alive",
+                    models.FloatField(blank=True, null=True, verbose_name="probability active"),
+                ),
+                (
+                    "expected_purchases",
+                    models.FloatField(blank=True, null=True, verbose_name="expected purchases"),
+                ),
+                (
+                    "expected_spend",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="expected spend per purchase"
+                    ),
+                ),
+                (
+                    "clv",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="predicted lifetime value"
+                    ),
+                ),
+                (
+                    "churn_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "No churn"),
+                            ("partial", "Partial churn"),
+                            ("complete", "Complete churn"),
+                        ],
+                        max_length=10,
+                        verbose_name="churn type",
+                    ),
+                ),
+                (
+                    "lifecycle_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new", "New"),
+                            ("active", "Active"),
+                            ("at_risk", "At risk"),
+                            ("lapsed", "Lapsed"),
+                            ("lost", "Lost"),
+                            ("won_back", "Won back"),
+                        ],
+                        max_length=10,
+                        verbose_name="lifecycle status",
+                    ),
+                ),
+                (
+                    "loyalty_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("suspect", "Suspect"),
+                            ("prospect", "Prospect"),
+                            ("first_time", "First-time customer"),
+                            ("repeat", "Repeat customer"),
+                            ("client", "Client"),
+                            ("advocate", "Advocate"),
+                        ],
+                        max_length=12,
+                        verbose_name="loyalty stage",
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="customers.customer",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="insights.analyticsrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'customer score',
+                "verbose_name": "customer score",
             },
         ),
         migrations.AddIndex(
-            model_name='analyticsrun',
-            index=models.Index(fields=['status', '-finished_at', '-id'], name='insights_an_status_984f5a_idx'),
+            model_name="analyticsrun",
+            index=models.Index(
+                fields=["status", "-finished_at", "-id"], name="insights_an_status_984f5a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customerscore',
-            index=models.Index(fields=['run', '-profit', 'customer'], name='insights_cu_run_id_11e856_idx'),
+            model_name="customerscore",
+            index=models.Index(
+                fields=["run", "-profit", "customer"], name="insights_cu_run_id_11e856_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='customerscore',
-            index=models.Index(fields=['customer', '-run'], name='insights_cu_custome_52b689_idx'),
+            model_name="customerscore",
+            index=models.Index(fields=["customer", "-run"], name="insights_cu_custome_52b689_idx"),
         ),
         migrations.AddConstraint(
-            model_name='customerscore',
-            constraint=models.UniqueConstraint(fields=('run', 'customer'), name='score_run_customer'),
+            model_name="customerscore",
+            constraint=models.UniqueConstraint(
+                fields=("run", "customer"), name="score_run_customer"
+            ),
         ),
     ]

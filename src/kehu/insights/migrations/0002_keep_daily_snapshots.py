@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0001_initial'),
+        ("insights", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='analyticsconfig',
-            name='keep_daily_snapshots',
-            field=models.PositiveIntegerField(default=35, help_text='Older runs keep their summary, curve and cohorts, and the last run of each month keeps its scores too.', verbose_name='keep the per-customer scores of the last N runs (0 = all)'),
+            model_name="analyticsconfig",
+            name="keep_daily_snapshots",
+            field=models.PositiveIntegerField(
+                default=35,
+                help_text="Older runs keep their summary, curve and cohorts, and the last run of each month keeps its scores too.",
+                verbose_name="keep the per-customer scores of the last N runs (0 = all)",
+            ),
         ),
     ]
