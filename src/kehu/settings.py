@@ -142,10 +142,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "kehu.core",
+    "kehu.notifications",
     "kehu.customers",
     "kehu.sales",
     "kehu.service",
     "kehu.retention",
+    "kehu.development",
     "kehu.insights",
     "kehu.quality",
     "kehu.imports",
@@ -296,6 +298,16 @@ KEHU_LOGIN_LOCKOUT_MAX_MINUTES = env_int("KEHU_LOGIN_LOCKOUT_MAX_MINUTES", 60)
 # 1: administrators and managers must set up two-factor sign-in before using Kehu.
 KEHU_REQUIRE_2FA = env_bool("KEHU_REQUIRE_2FA", False)
 KEHU_ANALYTICS_NIGHTLY_AT = env_str("KEHU_ANALYTICS_NIGHTLY_AT", "02:00")
+# Outgoing mail (notifications): none unless KEHU_EMAIL_HOST is set.
+EMAIL_HOST = env_str("KEHU_EMAIL_HOST", "")
+EMAIL_PORT = env_int("KEHU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("KEHU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KEHU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KEHU_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("KEHU_EMAIL_FROM", "kehu@localhost")
+# Notifications are e-mailed too when mail is configured; links in them start with this.
+KEHU_NOTIFY_EMAIL = env_bool("KEHU_NOTIFY_EMAIL", bool(EMAIL_HOST))
+KEHU_BASE_URL = env_str("KEHU_BASE_URL", "")
 
 LOGGING = {
     "version": 1,

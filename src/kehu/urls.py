@@ -14,6 +14,7 @@ urlpatterns = [
     path("quality/", include("kehu.quality.urls")),
     path("imports/", include("kehu.imports.urls")),
     path("privacy/", include("kehu.privacy.urls")),
+    path("notifications/", include("kehu.notifications.urls")),
     path("account/tokens/", include("kehu.api.urls_tokens")),
     path("api/v1/", api.urls),
 ]
