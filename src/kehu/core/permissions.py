@@ -60,6 +60,8 @@ class Action(StrEnum):
     SEE_HISTORY = "see_history"  # the audit trail (before/after values of personal data)
     EXPORT_PERSONAL_DATA = "export_personal_data"  # all Kehu holds about a person (PIPL)
     ERASE = "erase"  # anonymise a person, irreversibly
+    EDIT_RETENTION_POLICY = "edit_retention_policy"  # the tier × band playbooks (retention)
+    FLAG_NOT_WORTH_KEEPING = "flag_not_worth_keeping"  # exclude a customer from retention
 
 
 ALL_ROLES = frozenset(Role)
@@ -101,6 +103,8 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     # undone, so only administrators.
     Action.EXPORT_PERSONAL_DATA: MANAGING_ROLES,
     Action.ERASE: frozenset({Role.ADMIN}),
+    Action.EDIT_RETENTION_POLICY: frozenset({Role.ADMIN}),
+    Action.FLAG_NOT_WORTH_KEEPING: MANAGING_ROLES,
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]

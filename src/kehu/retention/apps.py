@@ -7,6 +7,9 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app holds about a person, for export and erasure (kehu.privacy).
-        from kehu.retention import personal_data
+        from kehu.retention import personal_data, rules, signals, today
 
         personal_data.register_sources()
+        rules.register()
+        today.register()
+        signals.connect()
