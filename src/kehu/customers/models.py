@@ -93,6 +93,11 @@ class Customer(Audited, TimeStamped):
         PRESS = "press", _("Press / advertising")
         IMPORT = "import", _("Import")
         OTHER = "other", _("Other")
+        # A converted lead keeps its source (kehu.development.Lead.Source): these three
+        # had no customer equivalent of their own.
+        STATISTICS = "statistics", _("Statistics")
+        MAILING = "mailing", _("Mailing")
+        WEB_FORM = "web_form", _("Web form")
 
     class AgeBand(models.TextChoices):
         UNDER_25 = "<25", _("Under 25")
@@ -320,9 +325,11 @@ class Customer(Audited, TimeStamped):
 
 class SearchKey(models.Model):
     """Normalised lookup keys for one customer: name forms (simplified, pinyin, initials,
-    English, aliases) prefixed ``n:``, phones ``t:`` (E.164 digits) and ``r:`` (reversed
-    national digits, for "last four digits" look-ups), e-mails ``e:``. One prefix-indexed
-    column answers every quick search on both SQLite and PostgreSQL."""
+    English, aliases) prefixed ``n:``, Chinese character pairs ``g:`` and the rest of a name
+    from each inner syllable or word ``w:`` (substrings), phones ``t:`` (E.164 digits) and
+    ``r:`` (reversed national digits, for "last four digits" look-ups), e-mails ``e:``
+    (``customers.search``). One prefix-indexed column answers every quick search on both
+    SQLite and PostgreSQL."""
 
     # The keys are a derived index, rebuilt from the customer (refresh_search_keys), six
     # rows per customer: no database constraint (an orphan key is harmless, search joins
@@ -341,12 +348,13 @@ class SearchKey(models.Model):
     class Meta:
         indexes = [
             # Prefix look-ups (LIKE 'x%') need the pattern operator class on PostgreSQL;
-            # carrying customer_id in the index answers a search without touching the table.
+            # customer_id in the index answers a search without touching the table, and as
+            # its second column it orders one key's customers, newest last: a broad key
+            # (g:上海) is read backwards and the read stops after a page's worth.
             models.Index(
-                fields=["key"],
-                name="searchkey_key_prefix",
-                opclasses=["varchar_pattern_ops"],
-                include=["customer_id"],
+                fields=["key", "customer"],
+                name="searchkey_key_customer",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
         ]
 
@@ -536,6 +544,12 @@ class Interaction(Audited, TimeStamped):
     )
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # The follow-up this contact asks for: it stands until a later contact is logged, and
+    # meanwhile it is on the owner's due list (kehu.core.duelist) from that day on.
+    next_contact_on = models.DateField(_("next contact on"), null=True, blank=True)
+    next_contact_purpose = models.CharField(
+        _("purpose of the next contact"), max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

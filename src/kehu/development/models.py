@@ -1,0 +1,283 @@
+"""New-customer development (issue #14): leads with their source and MAN qualification,
+numbered cards graded A/B/C by potential with their grade history, and the cadences that
+say when a card is next reviewed and contacted.
+
+A card belongs to a lead and, once the lead is converted, to the customer it became (the
+same card, so its number, grade history and contact dates stay); a customer that never was
+a lead gets a card when someone grades it (``services.card_for_customer``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kehu.core.audit import Audited
+from kehu.core.models import Partner, Team, TimeStamped
+from kehu.customers.models import Customer
+from kehu.sales.models import Campaign
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Grade(models.TextChoices):
+    """Potential, not value: A the most promising. Separate from Customer.grade (value)."""
+
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+
+
+class Lead(Audited, TimeStamped):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    class Source(models.TextChoices):
+        STATISTICS = "statistics", _("Statistics")
+        DIRECTORY = "directory", _("Directory")
+        PRESS = "press", _("Press")
+        REFERRAL = "referral", _("Referral")
+        EVENT = "event", _("Event")
+        MAILING = "mailing", _("Mailing")
+        WEB_FORM = "web_form", _("Web form")
+        PARTNER = "partner", _("Channel partner")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        QUALIFIED = "qualified", _("Qualified")
+        CONVERTED = "converted", _("Converted")
+        DISQUALIFIED = "disqualified", _("Disqualified")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(_("name"), max_length=200)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    referred_by = models.ForeignKey(
+        Customer,
+        verbose_name=_("referred by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referred_leads",
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+    # The channel partner that brought the lead or works it: its users see it.
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("channel partner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_leads",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+    )
+
+    money = models.CharField(
+        _("money"), max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    money_note = models.CharField(_("money note"), max_length=255, blank=True)
+    authority = models.CharField(
+        _("authority"), max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
+    )
+    authority_note = models.CharField(_("authority note"), max_length=255, blank=True)
+    need = models.CharField(_("need"), max_length=8, choices=Answer.choices, default=Answer.UNKNOWN)
+    need_note = models.CharField(_("need note"), max_length=255, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+    )
+    status_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="from_leads",
+    )
+    converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "id"]),
+            models.Index(fields=["team", "status", "id"]),
+            models.Index(fields=["source", "id"]),
+            models.Index(fields=["phone"], name="lead_phone"),
+            models.Index(fields=["email"], name="lead_email"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def qualified(self) -> bool:
+        """MAN: money, authority and need all hold."""
+        return self.money == self.authority == self.need == Answer.YES
+
+    def audit_customer_id(self) -> int | None:
+        return self.customer_id
+
+
+class LeadTouch(TimeStamped):
+    """A contact with a lead (call, visit, mail…); on conversion it is copied to the new
+    customer's interactions, so the customer's timeline starts with the lead's history."""
+
+    class Kind(models.TextChoices):
+        CALL = "call", _("Call")
+        VISIT = "visit", _("Visit")
+        EMAIL = "email", _("Email")
+        MAIL = "mail", _("Letter / brochure")
+        NOTE = "note", _("Note")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="touches")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    occurred_at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class CardSequence(models.Model):
+    """The last card number handed out in a year; incremented under the row's lock."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Card(Audited, TimeStamped):
+    """A development card: its number, potential grade, and review and contact dates."""
+
+    class Priority(models.TextChoices):
+        TOP = "top", _("Top")
+        MIDDLE = "middle", _("Middle")
+        LOW = "low", _("Low")
+
+    number = models.CharField(_("card number"), max_length=24, unique=True)
+    lead = models.OneToOneField(
+        Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="card"
+    )
+    customer = models.OneToOneField(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="development_card"
+    )
+    grade = models.CharField(_("potential grade"), max_length=1, choices=Grade.choices)
+    # A copy of the holder's owner and team, so due lists filter one indexed table.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="development_cards",
+        db_index=False,
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review"))
+    last_call_on = models.DateField(_("last call"), null=True, blank=True)
+    next_call_on = models.DateField(_("next call"))
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
+    next_visit_on = models.DateField(_("next visit"))
+
+    class Meta:
+        verbose_name = _("card")
+        ordering = ["number"]
+        indexes = [
+            models.Index(fields=["owner", "is_active", "next_review_on"]),
+            models.Index(fields=["owner", "is_active", "next_call_on"]),
+            models.Index(fields=["owner", "is_active", "next_visit_on"]),
+            models.Index(fields=["team", "is_active", "next_review_on"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lead__isnull=False) | models.Q(customer__isnull=False),
+                name="card_has_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def holder_name(self) -> str:
+        holder = self.customer if self.customer_id else self.lead
+        return holder.name if holder is not None else ""
+
+    def audit_customer_id(self) -> int | None:
+        return self.customer_id
+
+
+class GradeChange(models.Model):
+    """A promotion or demotion of a card, with its reason. Written, never edited."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="grade_changes")
+    from_grade = models.CharField(_("from"), max_length=1, choices=Grade.choices, blank=True)
+    to_grade = models.CharField(_("to"), max_length=1, choices=Grade.choices)
+    reason = models.CharField(_("reason"), max_length=255)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.card_id}: {self.from_grade or '-'} → {self.to_grade}"
