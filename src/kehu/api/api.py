@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import _csrf_needed
 
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
+from kehu.api import leads as leads_api
 from kehu.privacy import api as privacy_api
 
 
@@ -108,3 +109,4 @@ api.add_router("", interactions.router)
 api.add_router("", orders.router)
 api.add_router("", payments.router)
 api.add_router("", privacy_api.router)
+api.add_router("", leads_api.router)

@@ -1,0 +1,46 @@
+"""The exact contract outside scripts run: create (201, id), PATCH MAN (qualified once all
+three are yes), convert (201, customer_id; the customer's source is the lead's), and another
+team's rep gets 404."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import api  # noqa: F401  (the JSON client per persona)
+
+from kehu.development.models import Lead
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["statistics", "directory", "press", "referral", "event", "mailing", "web_form", "partner"],
+)
+def test_create_qualify_convert(api, source):  # noqa: F811
+    alice = api("alice")
+    r = alice.post("/leads", {"name": "Acme 采购部", "phone": "13812345678", "source": source})
+    assert r.status_code == 201, r.content
+    lead_id = r.json()["id"]
+
+    r = alice.patch(f"/leads/{lead_id}", {"money": "yes", "authority": "yes", "need": "no"})
+    assert r.status_code == 200 and r.json()["qualified"] is False
+    r = alice.patch(f"/leads/{lead_id}", {"money": "yes", "authority": "yes", "need": "yes"})
+    assert r.status_code == 200 and r.json()["qualified"] is True
+
+    r = alice.post(f"/leads/{lead_id}/convert")
+    assert r.status_code == 201, r.content
+    customer_id = r.json()["customer_id"]
+    customer = alice.get(f"/customers/{customer_id}").json()
+    assert customer["source"] == source
+    assert Lead.objects.get(pk=lead_id).status == "converted"
+
+
+def test_other_teams_rep_gets_404(api, org):  # noqa: F811
+    lead_id = api("alice").post("/leads", {"name": "甲", "phone": "", "source": "press"}).json()["id"]
+    charlie = api("charlie")
+    assert charlie.get(f"/leads/{lead_id}").status_code == 404
+    before = Lead.objects.get(pk=lead_id).money
+    r = charlie.patch(f"/leads/{lead_id}", {"money": "yes"})
+    assert r.status_code == 404
+    assert charlie.post(f"/leads/{lead_id}/convert").status_code == 404
+    lead = Lead.objects.get(pk=lead_id)
+    assert lead.money == before and lead.status == "open" and lead.customer_id is None
