@@ -10,3 +10,7 @@ class ServiceConfig(AppConfig):
         from kehu.service import personal_data
 
         personal_data.register_sources()
+        # The answers to ``permissions.can`` for tickets (core defines the question).
+        from kehu.service import rules
+
+        rules.register()

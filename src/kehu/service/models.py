@@ -1,24 +1,36 @@
-"""Service work on a customer: tickets (requests, complaints, inquiries) with their effort,
-so cost to serve (B1) and the service history (E5) come from one place. SLAs, queues and
-surveys build on this (roadmap 5)."""
+"""Service work on a customer (E3-E7): tickets (questions, requests, complaints, faults) with
+their thread of replies and internal notes, their deadlines (SLA, in business hours on a
+working calendar) and their effort, so cost to serve (B1) and the service history (E5) come
+from one place. Writes go through ``kehu.service.services``."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core.audit import Audited
-from kehu.core.models import TimeStamped
-from kehu.customers.models import Channel, Customer
+from kehu.core.models import Team, TimeStamped
+from kehu.customers.models import Customer
 
 
 class Ticket(Audited, TimeStamped):
     class Kind(models.TextChoices):
+        QUESTION = "question", _("Question")
         REQUEST = "request", _("Service request")
         COMPLAINT = "complaint", _("Complaint")
-        INQUIRY = "inquiry", _("Inquiry")
+        FAULT = "fault", _("Fault")
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("Email")
+        WEB = "web", _("Web form")
+        PORTAL = "portal", _("Portal")
+        CHAT = "chat", _("Chat")
+        STORE = "store", _("Store visit")
+        PARTNER = "partner", _("Channel partner")
 
     class Priority(models.TextChoices):
         URGENT = "urgent", _("Urgent")
@@ -27,11 +39,16 @@ class Ticket(Audited, TimeStamped):
         LOW = "low", _("Low")
 
     class Status(models.TextChoices):
+        NEW = "new", _("New")
         OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        WAITING = "waiting", _("Waiting for customer")
+        WAITING = "waiting", _("Waiting on customer")
         RESOLVED = "resolved", _("Resolved")
         CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    # Statuses whose deadlines run (waiting pauses them; resolved and closed stop them).
+    RUNNING = (Status.NEW, Status.OPEN, Status.REOPENED)
+    DONE = (Status.RESOLVED, Status.CLOSED)
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="tickets"
@@ -45,10 +62,14 @@ class Ticket(Audited, TimeStamped):
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
+        _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The resolution deadline (kept under its first name: the demo, the value analytics and
+    # the due list read it).
+    due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,9 +79,48 @@ class Ticket(Audited, TimeStamped):
         on_delete=models.SET_NULL,
         related_name="tickets",
     )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    # A key-tier customer's ticket, fixed when it is opened: the queue puts these first, and
+    # an index on the ticket (not a join to the customer) keeps a million-ticket queue fast.
+    vip = models.BooleanField(_("key customer"), default=False)
     minutes_spent = models.PositiveIntegerField(_("minutes spent"), default=0)
+    nature = models.TextField(_("nature of the problem"), blank=True)
     root_cause = models.CharField(_("root cause"), max_length=200, blank=True)
     corrective_action = models.TextField(_("corrective action"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    # The SLA targets the deadlines were computed from (business hours), kept so a changed
+    # policy does not move the deadlines of tickets already open.
+    response_target_hours = models.DecimalField(
+        _("first-response target (business hours)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    resolution_target_hours = models.DecimalField(
+        _("resolution target (business hours)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    # Pause while waiting on the customer: since when, and the business hours paused so far
+    # (both deadlines are pushed back by them).
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    paused_hours = models.DecimalField(
+        _("paused (business hours)"), max_digits=9, decimal_places=2, default=0
+    )
+    response_breached = models.BooleanField(_("first response late"), default=False)
+    resolution_breached = models.BooleanField(_("resolution late"), default=False)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -68,7 +128,114 @@ class Ticket(Audited, TimeStamped):
         indexes = [
             models.Index(fields=["customer", "-opened_at"]),
             models.Index(fields=["status", "due_at"]),
+            # The VIP-first queue: open tickets, key customers first, then by deadline.
+            models.Index(
+                F("vip").desc(),
+                "due_at",
+                "id",
+                name="ticket_queue",
+                condition=Q(status__in=["new", "open", "waiting", "reopened"]),
+            ),
+            # The overdue checker: running tickets not yet escalated, by deadline.
+            models.Index(
+                fields=["due_at"],
+                name="ticket_unescalated",
+                condition=Q(status__in=["new", "open", "reopened"], escalated_at__isnull=True),
+            ),
+            models.Index(
+                fields=["first_response_due_at"],
+                name="ticket_unanswered",
+                condition=Q(
+                    status__in=["new", "open", "reopened"],
+                    first_response_at__isnull=True,
+                    response_breached=False,
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.DONE
+
+    @property
+    def reference(self) -> str:
+        """The token e-mail replies carry in their subject: ``[#T123]``."""
+        return f"[#T{self.pk}]"
+
+
+def attachment_path(instance: TicketAttachment, filename: str) -> str:
+    return f"tickets/{instance.message.ticket_id}/{instance.message_id}/{filename}"
+
+
+class TicketMessage(TimeStamped):
+    """One entry of a ticket's thread: a public reply (to or from the customer) or an internal
+    note (staff only, never shown to partner users or customers)."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply")
+        NOTE = "note", _("Internal note")
+        INCOMING = "incoming", _("From the customer")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Who wrote it when no user did (an e-mail's sender).
+    sender = models.CharField(_("from"), max_length=254, blank=True)
+    body = models.TextField(_("text"))
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket message")
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.NOTE
+
+
+class TicketAttachment(models.Model):
+    message = models.ForeignKey(TicketMessage, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaPolicy(models.Model):
+    """Targets per priority and customer tier, in business hours. A blank tier is the
+    priority's default for every tier without its own row."""
+
+    priority = models.CharField(_("priority"), max_length=10, choices=Ticket.Priority.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Customer.Tier.choices, blank=True)
+    first_response_hours = models.DecimalField(
+        _("first response (business hours)"), max_digits=7, decimal_places=2
+    )
+    resolution_hours = models.DecimalField(
+        _("resolution (business hours)"), max_digits=7, decimal_places=2
+    )
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(fields=["priority", "tier"], name="sla_priority_tier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_priority_display()} / {self.get_tier_display() or '*'}"
