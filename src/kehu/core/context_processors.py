@@ -10,9 +10,15 @@ from kehu.core.permissions import Action
 # (url name, label, the action that shows the entry; None: staff only). A capability adds its
 # entry here.
 NAV = [
+    ("today", _("Today"), Action.VIEW),
+    ("service:queue", _("Service"), Action.VIEW),
     ("insights:report", _("Value"), Action.SEE_REPORTS),
+    ("insights:at_risk", _("At risk"), Action.VIEW),
+    ("insights:churn_report", _("Churn"), Action.SEE_REPORTS),
+    ("retention:policy", _("Retention"), Action.SEE_REPORTS),
     ("quality:home", _("Data quality"), Action.CHANGE),
     ("imports:list", _("Imports"), Action.CHANGE),
+    ("development:leads", _("Leads"), Action.VIEW),
     ("admin:index", _("Administration"), None),
 ]
 
@@ -29,6 +35,10 @@ def _nav(request) -> list[dict]:
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    # Only the longest matching entry is active: /insights/at-risk/ is not also "Value".
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for item in items:
+        item["active"] = item["active"] and len(item["url"]) == longest
     return items
 
 

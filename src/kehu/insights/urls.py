@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.insights import views
+from kehu.insights import views, views_churn
 
 app_name = "insights"
 
@@ -10,4 +10,10 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("settings/", views.settings_page, name="settings"),
     path("run/", views.run_now, name="run_now"),
+    path("at-risk/", views_churn.at_risk, name="at_risk"),
+    path("at-risk/export.csv", views_churn.at_risk_csv, name="at_risk_csv"),
+    path("at-risk/export.xlsx", views_churn.at_risk_xlsx, name="at_risk_xlsx"),
+    path("churn/", views_churn.report, name="churn_report"),
+    path("churn/export.csv", views_churn.report_csv, name="churn_report_csv"),
+    path("churn/export.xlsx", views_churn.report_xlsx, name="churn_report_xlsx"),
 ]

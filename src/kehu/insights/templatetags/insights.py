@@ -117,3 +117,42 @@ def signed(value: float | None, digits: int = 0) -> str:
         return ""
     text = f"{abs(value):,.{int(digits)}f}"
     return ("+" if value >= 0 else "−") + text
+
+
+@register.filter
+def pts(value: float | None) -> str:
+    """A change of probability in percentage points: 0.12 → "+12", −0.05 → "−5"."""
+    if value is None:
+        return ""
+    return signed(value * 100, 0)
+
+
+@register.inclusion_tag("insights/_risk_block.html", takes_context=True)
+def customer_risk(context: template.Context, customer: Any) -> dict[str, Any]:
+    """``{% customer_risk customer %}``: the churn-risk block of the customer 360 page (the
+    caller loaded ``customer`` through visibility). Probability, band, the model's top reasons
+    in the reader's language, value at risk (roles with ``see_cost``), the change since the
+    last run and the probability over the last runs; "not scored yet" when no run scored the
+    customer. One query."""
+    from kehu.insights import selectors_churn
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    risk = selectors_churn.customer_risk(customer=customer, user=user)
+    return {"customer": customer, "risk": risk, "spark": _spark(risk.trend or [])}
+
+
+SPARK_W, SPARK_H = 200, 40
+
+
+def _spark(trend: list[dict[str, Any]]) -> str:
+    """The probability over the runs as SVG polyline points (0 % at the bottom, 100 % at the
+    top): drawn by the browser without a script, so the 360 page loads no chart library for
+    it."""
+    if len(trend) < 2:
+        return ""
+    step = SPARK_W / (len(trend) - 1)
+    return " ".join(
+        f"{i * step:.1f},{SPARK_H - 2 - t['probability'] * (SPARK_H - 4):.1f}"
+        for i, t in enumerate(trend)
+    )
