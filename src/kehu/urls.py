@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kehu.api.api import api
+from kehu.retention import views as retention_views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("quality/", include("kehu.quality.urls")),
     path("imports/", include("kehu.imports.urls")),
     path("privacy/", include("kehu.privacy.urls")),
+    path("retention/", include("kehu.retention.urls")),
+    path("today/", retention_views.today, name="today"),
     path("notifications/", include("kehu.notifications.urls")),
     path("account/tokens/", include("kehu.api.urls_tokens")),
     path("api/v1/", api.urls),

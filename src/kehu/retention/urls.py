@@ -1,0 +1,17 @@
+from django.urls import path
+
+from kehu.retention import views
+
+app_name = "retention"
+
+urlpatterns = [
+    path("tasks/<int:pk>/complete/", views.complete, name="complete"),
+    path("policy/", views.policy_page, name="policy"),
+    path("customers/<int:pk>/", views.customer_page, name="customer"),
+    path("customers/<int:pk>/flag/", views.flag, name="flag"),
+    path("customers/<int:pk>/unflag/", views.unflag, name="unflag"),
+    path("customers/<int:pk>/exit/", views.record_exit, name="exit"),
+    path("results/", views.results_list, name="results_list"),
+    path("results/<str:group>/", views.results_page, name="results"),
+    path("exits/", views.exits_page, name="exits"),
+]
