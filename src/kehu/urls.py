@@ -15,6 +15,8 @@ urlpatterns = [
     path("quality/", include("kehu.quality.urls")),
     path("imports/", include("kehu.imports.urls")),
     path("privacy/", include("kehu.privacy.urls")),
+    path("leads/", include("kehu.development.urls")),
+    path("forms/", include("kehu.development.urls_public")),
     path("retention/", include("kehu.retention.urls")),
     path("today/", retention_views.today, name="today"),
     path("notifications/", include("kehu.notifications.urls")),

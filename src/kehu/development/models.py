@@ -281,3 +281,17 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id}: {self.from_grade or '-'} → {self.to_grade}"
+
+
+class WebFormSubmission(models.Model):
+    """One sending of the public form from an address: the rate limit counts these."""
+
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+    spam = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,342 @@
+"""Development pages: the lead list, a lead's page (MAN, grade, touches, conversion with the
+matching customers shown first), the new-lead form and the review list. Thin: reads through
+the selectors, writes through the services, permissions through ``permissions.require``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kehu.core import permissions
+from kehu.core.params import int_param
+from kehu.core.permissions import Action
+from kehu.development import due, selectors, services
+from kehu.development.forms import DisqualifyForm, GradeForm, LeadForm, ManForm, TouchForm
+from kehu.development.models import Card, Grade, Lead
+
+PAGE_SIZE = 50
+
+
+def _lead(request: HttpRequest, pk: int) -> Lead:
+    lead = selectors.visible_lead(request.user, pk)
+    if lead is None:
+        raise Http404
+    return lead
+
+
+def _masked(user: Any) -> bool:
+    return not permissions.can(user, Action.SEE_PERSONAL_DATA)
+
+
+@login_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, Action.VIEW)
+    g = request.GET
+    filters = selectors.LeadFilters(
+        q=g.get("q", "").strip()[:100],
+        status=g.get("status", "") if g.get("status") in Lead.Status.values else "",
+        source=g.get("source", "") if g.get("source") in Lead.Source.values else "",
+        grade=g.get("grade", "") if g.get("grade") in Grade.values else "",
+        owner=int_param(request, "owner"),
+    )
+    page = int_param(request, "page", default=1, maximum=100_000) or 1
+    qs = selectors.lead_list(user=request.user, filters=filters)
+    offset = (page - 1) * PAGE_SIZE
+    rows = list(qs[offset : offset + PAGE_SIZE + 1])
+    params = g.copy()
+    params.pop("page", None)
+    context = {
+        "leads": rows[:PAGE_SIZE],
+        "filters": filters,
+        "page": page,
+        "next_page": page + 1 if len(rows) > PAGE_SIZE else None,
+        "prev_page": page - 1 if page > 1 else None,
+        "query_string": params.urlencode(),
+        "masked": _masked(request.user),
+        "statuses": Lead.Status.choices,
+        "sources": Lead.Source.choices,
+        "grades": Grade.choices,
+        "can_change": permissions.can(request.user, Action.CHANGE),
+    }
+    template = (
+        "development/_lead_rows.html"
+        if request.headers.get("HX-Request")
+        else "development/lead_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def lead_create(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, Action.CHANGE)
+    form = LeadForm(request.POST or None)
+    similar: list = []
+    matches: list = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        grade = data.pop("grade")
+        referred = data.pop("referred_by")
+        if referred:
+            customer = permissions.visible_customers(request.user).filter(pk=referred).first()
+            if customer is None:
+                form.add_error("referred_by", _("No such customer."))
+            data["referred_by"] = customer
+        if form.is_valid() and request.POST.get("confirm_duplicate") != "1":
+            from kehu.quality.warning import duplicate_warning
+
+            similar = selectors.similar_leads(user=request.user, fields=data)
+            matches = duplicate_warning(user=request.user, fields=data)
+        if form.is_valid() and not similar and not matches:
+            try:
+                lead = services.lead_create(
+                    by=request.user, owner=request.user, grade=grade, **data
+                )
+            except ValidationError as exc:
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Lead created."))
+                return redirect("development:lead_detail", pk=lead.pk)
+    return render(
+        request,
+        "development/lead_form.html",
+        {"form": form, "similar": similar, "matches": matches},
+    )
+
+
+def _detail_context(request: HttpRequest, lead: Lead, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    card = getattr(lead, "card", None)
+    return {
+        "lead": lead,
+        "card": card,
+        "masked": _masked(user),
+        "can_change": permissions.can(user, Action.CHANGE, lead),
+        "can_history": permissions.can(user, Action.SEE_HISTORY, lead),
+        "man_form": ManForm(initial={f: getattr(lead, f) for f in ManForm.base_fields}),
+        "grade_form": GradeForm(initial={"grade": card.grade if card else "C"}),
+        "touch_form": TouchForm(),
+        "disqualify_form": DisqualifyForm(),
+        "grade_history": selectors.grade_history(card=card) if card else [],
+        "touches": list(lead.touches.select_related("user")[:50]),
+        "events": selectors.lead_audit(lead=lead)
+        if permissions.can(user, Action.SEE_HISTORY, lead)
+        else [],
+        "matches": extra.pop("matches", None),
+        **extra,
+    }
+
+
+@login_required
+def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _lead(request, pk)
+    return render(request, "development/lead_detail.html", _detail_context(request, lead))
+
+
+def _changing(request: HttpRequest, pk: int) -> Lead:
+    permissions.require(request.user, Action.CHANGE)
+    lead = _lead(request, pk)
+    permissions.require(request.user, Action.CHANGE, lead)
+    return lead
+
+
+def _refused(request: HttpRequest, lead: Lead, exc: ValidationError, **forms: Any) -> HttpResponse:
+    messages.error(request, " ".join(exc.messages))
+    context = _detail_context(request, lead, **forms)
+    return render(request, "development/lead_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def lead_man(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changing(request, pk)
+    form = ManForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "development/lead_detail.html",
+            _detail_context(request, lead, man_form=form),
+            status=422,
+        )
+    try:
+        services.lead_qualify(lead=lead, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, lead, exc, man_form=form)
+    messages.success(request, _("Qualification saved."))
+    return redirect("development:lead_detail", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_grade(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changing(request, pk)
+    form = GradeForm(request.POST)
+    card = getattr(lead, "card", None)
+    if card is None:
+        raise Http404
+    if not form.is_valid():
+        return render(
+            request,
+            "development/lead_detail.html",
+            _detail_context(request, lead, grade_form=form),
+            status=422,
+        )
+    services.card_regrade(card=card, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Grade changed."))
+    return redirect("development:lead_detail", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_touch(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changing(request, pk)
+    form = TouchForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "development/lead_detail.html",
+            _detail_context(request, lead, touch_form=form),
+            status=422,
+        )
+    services.touch_log(lead=lead, by=request.user, **form.cleaned_data)
+    messages.success(request, _("Contact logged."))
+    return redirect("development:lead_detail", pk=lead.pk)
+
+
+@login_required
+@require_POST
+def lead_disqualify(request: HttpRequest, pk: int) -> HttpResponse:
+    lead = _changing(request, pk)
+    form = DisqualifyForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "development/lead_detail.html",
+            _detail_context(request, lead, disqualify_form=form),
+            status=422,
+        )
+    try:
+        services.lead_disqualify(lead=lead, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        return _refused(request, lead, exc)
+    messages.success(request, _("Lead disqualified; it stays on file."))
+    return redirect("development:lead_detail", pk=lead.pk)
+
+
+@login_required
+def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the customers the lead resembles, shown before anything happens. POST: convert,
+    into a chosen match (``into``) or as a new customer (``new=1``, a deliberate choice when
+    there are matches)."""
+    lead = _changing(request, pk)
+    matches = selectors.lead_matches(user=request.user, lead=lead)
+    if request.method != "POST":
+        return render(
+            request,
+            "development/lead_convert.html",
+            {"lead": lead, "matches": matches, "masked": _masked(request.user)},
+        )
+    into = None
+    into_id = int_param(request.POST, "into")
+    if into_id is not None:
+        into = permissions.visible_customers(request.user).filter(pk=into_id).first()
+        if into is None:
+            raise Http404
+    try:
+        result = services.lead_convert(
+            lead=lead,
+            by=request.user,
+            into=into,
+            candidates=matches,
+            allow_duplicate=request.POST.get("new") == "1",
+        )
+    except services.MatchFound:
+        messages.error(
+            request,
+            _(
+                "This lead looks like an existing customer: choose it, or create a new customer deliberately."
+            ),
+        )
+        return render(
+            request,
+            "development/lead_convert.html",
+            {"lead": lead, "matches": matches, "masked": _masked(request.user)},
+            status=409,
+        )
+    except ValidationError as exc:
+        return _refused(request, lead, exc)
+    messages.success(request, _("Lead converted into a customer."))
+    return redirect("customers:detail", pk=result.customer.pk)
+
+
+def _visible_card(request: HttpRequest, pk: int) -> Card:
+    permissions.require(request.user, Action.CHANGE)
+    card = get_object_or_404(Card.objects.select_related("lead", "customer"), pk=pk)
+    if not permissions.can(request.user, Action.CHANGE, card):
+        raise Http404
+    return card
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("development:reviews")
+
+
+@login_required
+@require_POST
+def card_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    card = _visible_card(request, pk)
+    services.card_reviewed(card=card, by=request.user)
+    messages.success(request, _("Card %(number)s reviewed.") % {"number": card.number})
+    return _back(request)
+
+
+@login_required
+@require_POST
+def card_contacted(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in ("call", "visit"):
+        raise Http404
+    card = _visible_card(request, pk)
+    services.card_contacted(card=card, kind=kind, by=request.user)
+    messages.success(request, _("Card %(number)s: contact recorded.") % {"number": card.number})
+    return _back(request)
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Cards due for review, calls and visits, for me (or, for managers, my teams)."""
+    permissions.require(request.user, Action.CHANGE)
+    scope = (
+        "team"
+        if request.GET.get("scope") == "team" and permissions.can(request.user, Action.REASSIGN)
+        else "mine"
+    )
+    today = timezone.localdate()
+    sections = [
+        (
+            kind,
+            label,
+            list(due.due_cards(user=request.user, today=today, kind=kind, scope=scope, limit=200)),
+        )
+        for kind, (_column, label) in due.KINDS.items()
+    ]
+    return render(
+        request,
+        "development/review_list.html",
+        {
+            "sections": sections,
+            "today": today,
+            "scope": scope,
+            "can_team": permissions.can(request.user, Action.REASSIGN),
+        },
+    )
