@@ -20,6 +20,7 @@ urlpatterns = [
     path("retention/", include("kehu.retention.urls")),
     path("today/", retention_views.today, name="today"),
     path("notifications/", include("kehu.notifications.urls")),
+    path("service/", include("kehu.service.urls")),
     path("account/tokens/", include("kehu.api.urls_tokens")),
     path("api/v1/", api.urls),
 ]

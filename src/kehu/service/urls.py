@@ -1,0 +1,17 @@
+from django.urls import path
+
+from kehu.service import views
+
+app_name = "service"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/note/", views.note, name="note"),
+    path("<int:pk>/resolve/", views.resolve, name="resolve"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/take/", views.take, name="take"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+]
