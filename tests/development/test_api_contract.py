@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import api  # noqa: F401  (the JSON client per persona)
-
 from kehu.development.models import Lead
+from tests.api.conftest import api  # noqa: F401  (the JSON client per persona)
 
 
 @pytest.mark.parametrize(
@@ -35,7 +34,9 @@ def test_create_qualify_convert(api, source):  # noqa: F811
 
 
 def test_other_teams_rep_gets_404(api, org):  # noqa: F811
-    lead_id = api("alice").post("/leads", {"name": "甲", "phone": "", "source": "press"}).json()["id"]
+    lead_id = (
+        api("alice").post("/leads", {"name": "甲", "phone": "", "source": "press"}).json()["id"]
+    )
     charlie = api("charlie")
     assert charlie.get(f"/leads/{lead_id}").status_code == 404
     before = Lead.objects.get(pk=lead_id).money

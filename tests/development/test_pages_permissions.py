@@ -17,7 +17,9 @@ CHANGES = ["alice", "bob", "mia", "root"]
 
 @pytest.mark.parametrize("who", SEES + HIDDEN)
 def test_lead_detail(client, org, leads, who):
-    r = login(client, getattr(org, who)).get(reverse("development:lead_detail", args=[leads.north.pk]))
+    r = login(client, getattr(org, who)).get(
+        reverse("development:lead_detail", args=[leads.north.pk])
+    )
     assert r.status_code == (200 if who in SEES else 404)
 
 
@@ -39,7 +41,9 @@ def test_lead_list_shows_only_visible(client, org, leads, who):
     assert ("李娜" in r.content.decode()) == (who in SEES)
 
 
-@pytest.mark.parametrize("who", ["alice", "bob", "mia", "root", "ana", "pat", "charlie", "quinn", "sam"])
+@pytest.mark.parametrize(
+    "who", ["alice", "bob", "mia", "root", "ana", "pat", "charlie", "quinn", "sam"]
+)
 def test_man_change(client, org, leads, who):
     before = snapshot()
     url = reverse("development:lead_man", args=[leads.north.pk])

@@ -17,7 +17,7 @@ class ContactChecked(forms.Form):
     """Phone and e-mail through the customers' validators, errors on their own fields."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         contact = {k: data[k] for k in ("phone", "email") if data.get(k)}
         try:
             data.update(clean_contact(contact))
@@ -87,7 +87,7 @@ class WebLeadForm(ContactChecked):
     website = forms.CharField(label=_("Leave this empty"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         missing = not data.get("phone") and not data.get("email")
         if missing and not self.has_error("phone") and not self.has_error("email"):
             self.add_error("phone", _("Give a phone number or an e-mail address."))

@@ -296,7 +296,7 @@ def lead_assign(*, lead: Lead, owner: Any, by: Any) -> Lead:
     return lead
 
 
-TOUCH_CONTACT = {LeadTouch.Kind.CALL: "call", LeadTouch.Kind.VISIT: "visit"}
+TOUCH_CONTACT: dict[str, str] = {LeadTouch.Kind.CALL: "call", LeadTouch.Kind.VISIT: "visit"}
 
 
 @transaction.atomic
@@ -324,7 +324,7 @@ def touch_log(
 
 # --- conversion ---------------------------------------------------------------------------
 
-TOUCH_CHANNEL = {
+TOUCH_CHANNEL: dict[str, str] = {
     LeadTouch.Kind.CALL: Channel.PHONE,
     LeadTouch.Kind.VISIT: Channel.FIELD,
     LeadTouch.Kind.EMAIL: Channel.EMAIL,
