@@ -12,3 +12,9 @@ class CustomersConfig(AppConfig):
         rules.register()
         # What this app holds about a person, for export and erasure (kehu.privacy).
         personal_data.register_sources()
+        # Logged contacts on the timeline; apps above register theirs in their ready().
+        from django.utils.translation import gettext_lazy as _
+
+        from kehu.customers import timeline
+
+        timeline.register("interaction", _("Contact"), timeline.interactions)

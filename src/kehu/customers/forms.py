@@ -99,8 +99,11 @@ class InteractionForm(forms.ModelForm):
             "occurred_at",
             "duration_minutes",
             "outcome",
+            "next_contact_on",
+            "next_contact_purpose",
         ]
         widgets = {
+            "next_contact_on": DATE_INPUT,
             "occurred_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
@@ -127,6 +130,22 @@ class InteractionForm(forms.ModelForm):
         if value and value > timezone.now() + timezone.timedelta(days=1):
             raise forms.ValidationError(_("An interaction cannot be logged in the future."))
         return value
+
+    def clean_next_contact_on(self):
+        value = self.cleaned_data.get("next_contact_on")
+        if value is None:
+            return value
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("The next contact cannot be in the past."))
+        if value > timezone.localdate() + timezone.timedelta(days=3 * 366):
+            raise forms.ValidationError(_("The next contact must be within three years."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("next_contact_purpose") and not data.get("next_contact_on"):
+            self.add_error("next_contact_on", _("Give the date of the next contact."))
+        return data
 
 
 class ReassignForm(forms.Form):

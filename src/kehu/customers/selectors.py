@@ -10,18 +10,16 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kehu.core.permissions import Action, can, restrict, visible_customers
+from kehu.customers import timeline
 from kehu.customers.models import (
     Customer,
-    Department,
     Interaction,
     OwnerHistory,
     Relation,
     SearchKey,
 )
-from kehu.customers.rules import notes_shown
 from kehu.customers.search import parse_query
 
 SORTS = {
@@ -119,127 +117,76 @@ def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     return min(n, cap), n > cap
 
 
-KIND_LABELS = {
-    "interaction": _("Contact"),
-    "order": _("Order"),
-    "ticket": _("Service ticket"),
-    "task": _("Task"),
-    "payment": _("Payment"),
+def customer_timeline(
+    *,
+    customer: Customer,
+    user: Any,
+    cursor: str = "",
+    limit: int = timeline.PAGE_SIZE,
+    kinds: list[str] | None = None,
+    channel: str = "",
+    department: str = "",
+) -> timeline.TimelinePage:
+    """Every department's contacts with the customer on one line (A3), newest first, one
+    page at a time back to the first record: one query per registered source per page."""
+    return timeline.timeline_page(
+        customer=customer,
+        user=user,
+        cursor=cursor,
+        limit=limit,
+        kinds=kinds,
+        channel=channel,
+        department=department,
+    )
+
+
+# The 360 page's record tabs: the customer's reverse relation and its newest-first order.
+RECORD_TABS = {
+    "orders": ("orders", ("-ordered_on", "-id")),
+    "invoices": ("invoices", ("-issued_on", "-id")),
+    "payments": ("payments", ("-paid_on", "-id")),
 }
+RECORDS_PAGE = 20
+
+
+def customer_records(
+    *, customer: Customer, tab: str, offset: int = 0, limit: int = RECORDS_PAGE
+) -> tuple[list[Any], bool]:
+    """One page of the customer's orders, invoices or payments, newest first, and whether
+    older ones follow. Read through the customer's reverse relations: customers does not
+    import the sales models."""
+    relation, order = RECORD_TABS[tab]
+    qs = getattr(customer, relation).order_by(*order)
+    if tab == "orders":
+        qs = qs.select_related("campaign")
+    elif tab == "payments":
+        qs = qs.select_related("invoice")
+    rows = list(qs[offset : offset + limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 @dataclass
-class TimelineEntry:
-    at: dt.datetime
-    kind: str
-    title: str
-    detail: str = ""
-    who: str = ""
-    channel: str = ""
-    department: str = ""
-    # Orders and payments carry a date, not a time of day.
-    all_day: bool = False
+class ContactSummary:
+    last_contact: Interaction | None
+    next_contact: Interaction | None
 
     @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self.kind])
+    def next_overdue(self) -> bool:
+        due = self.next_contact.next_contact_on if self.next_contact else None
+        return due is not None and due < timezone.localdate()
 
 
-def _as_datetime(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
-
-
-def _username(user: Any) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
-def customer_timeline(*, customer: Customer, user: Any, limit: int = 50) -> list[TimelineEntry]:
-    """Every department's contacts with the customer on one line (A3): interactions, orders,
-    tickets, tasks and payments, newest first. Five queries whatever the history's length.
-    An interaction's notes are left out where ``user`` may not read them (a partner user,
-    another department's internal notes)."""
-    from kehu.retention.models import Task
-    from kehu.sales.models import Order, Payment
-    from kehu.service.models import Ticket
-
-    entries: list[TimelineEntry] = []
-    interactions = (
+def customer_contact_summary(*, customer: Customer) -> ContactSummary:
+    """The last logged contact, and the follow-up it (the newest contact) asked for: a later
+    contact supersedes the earlier one's plan. One query."""
+    last = (
         Interaction.objects.filter(customer=customer)
-        .select_related("user", "partner")
-        .order_by("-occurred_at", "-id")[:limit]
+        .select_related("user")
+        .order_by("-occurred_at", "-id")
+        .first()
     )
-    for i in interactions:
-        who = _username(i.user)
-        if i.partner:
-            who = f"{who} ({i.partner.name})" if who else i.partner.name
-        entries.append(
-            TimelineEntry(
-                i.occurred_at,
-                "interaction",
-                i.subject,
-                detail=i.notes if notes_shown(user, i) else "",
-                who=who,
-                channel=i.get_channel_display(),
-                department=i.get_department_display(),
-            )
-        )
-    for o in Order.objects.filter(customer=customer).order_by("-ordered_on", "-id")[:limit]:
-        entries.append(
-            TimelineEntry(
-                _as_datetime(o.ordered_on),
-                "order",
-                f"{o.number} · {o.amount}",
-                detail=o.get_status_display(),
-                channel=o.get_channel_display(),
-                department=str(Department.SALES.label),
-                all_day=True,
-            )
-        )
-    tickets = (
-        Ticket.objects.filter(customer=customer)
-        .select_related("assigned_to")
-        .order_by("-opened_at", "-id")[:limit]
-    )
-    for t in tickets:
-        entries.append(
-            TimelineEntry(
-                t.opened_at,
-                "ticket",
-                t.subject,
-                detail=f"{t.get_kind_display()} · {t.get_status_display()}",
-                who=_username(t.assigned_to),
-                channel=t.get_channel_display(),
-                department=str(Department.SERVICE.label),
-            )
-        )
-    tasks = (
-        Task.objects.filter(customer=customer)
-        .select_related("assigned_to")
-        .order_by("-created_at", "-id")[:limit]
-    )
-    for task in tasks:
-        entries.append(
-            TimelineEntry(
-                task.created_at,
-                "task",
-                task.title,
-                detail=f"{task.get_kind_display()} · {task.get_status_display()}",
-                who=_username(task.assigned_to),
-            )
-        )
-    for p in Payment.objects.filter(customer=customer).order_by("-paid_on", "-id")[:limit]:
-        entries.append(
-            TimelineEntry(
-                _as_datetime(p.paid_on),
-                "payment",
-                str(p.amount),
-                detail=p.method,
-                department=str(Department.BILLING.label),
-                all_day=True,
-            )
-        )
-    entries.sort(key=lambda e: e.at, reverse=True)
-    return entries[:limit]
+    nxt = last if last is not None and last.next_contact_on else None
+    return ContactSummary(last, nxt)
 
 
 @dataclass

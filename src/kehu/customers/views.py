@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from kehu.core import permissions
 from kehu.core.models import Partner, Team
 from kehu.core.params import MAX_PAGE, int_param
 from kehu.core.permissions import Action
-from kehu.customers import selectors, services
+from kehu.customers import selectors, services, timeline
 from kehu.customers.concurrency import MergedAway, StaleCustomer
 from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
 from kehu.customers.models import Customer, Relation, Tag
@@ -133,19 +134,76 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# The 360 page's tabs, in order; the URL remembers the open one (?tab=).
+TABS = ("timeline", "orders", "invoices", "payments", "history")
+
+
+def _tab(request: HttpRequest, customer: Customer) -> str:
+    tab = request.GET.get("tab", "")
+    if tab not in TABS or (
+        tab == "history" and not permissions.can(request.user, Action.SEE_HISTORY, customer)
+    ):
+        return "timeline"
+    return tab
+
+
+def _timeline_filters(request: HttpRequest) -> dict:
+    """The timeline's filters from the query string; a value that is no choice is dropped."""
+    g = request.GET
+    kinds = {k for k, _label in timeline.kinds()}
+    channels = {v for v, _label in timeline.channel_choices()}
+    departments = {v for v, _label in timeline.department_choices()}
+    return {
+        "kinds": [k for k in g.getlist("kind") if k in kinds],
+        "channel": g.get("channel", "") if g.get("channel", "") in channels else "",
+        "department": g.get("department", "") if g.get("department", "") in departments else "",
+    }
+
+
+def _timeline_context(request: HttpRequest, customer: Customer) -> dict:
+    filters = _timeline_filters(request)
+    page = selectors.customer_timeline(
+        customer=customer, user=request.user, cursor=request.GET.get("cursor", ""), **filters
+    )
+    params = request.GET.copy()
+    for key in ("cursor", "tab", "offset"):
+        params.pop(key, None)
+    return {
+        "timeline": page.entries,
+        "timeline_next": page.next_cursor,
+        "timeline_more_page": bool(request.GET.get("cursor")),
+        "timeline_filters": filters,
+        "timeline_query": params.urlencode(),
+        "timeline_kinds": timeline.kinds(),
+        "timeline_channels": timeline.channel_choices(),
+        "timeline_departments": timeline.department_choices(),
+    }
+
+
+def _records_context(request: HttpRequest, customer: Customer, tab: str, active: str) -> dict:
+    offset = 0
+    if tab == active:
+        offset = min(int_param(request, "offset") or 0, MAX_OFFSET)
+    rows, more = selectors.customer_records(customer=customer, tab=tab, offset=offset)
+    return {"rows": rows, "next_offset": offset + len(rows) if more else None, "continued": offset}
+
+
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
     user = request.user
+    tab = _tab(request, customer)
     context = {
         "customer": customer,
+        "tab": tab,
         "masked": not permissions.can(user, Action.SEE_PERSONAL_DATA),
         "tags": list(customer.tags.all()),
-        "timeline": selectors.customer_timeline(customer=customer, user=user),
+        "contact": selectors.customer_contact_summary(customer=customer),
         "sales": selectors.customer_sales_summary(customer=customer),
         "receivables": selectors.customer_receivables(customer=customer),
-        "orders": customer.orders.select_related("campaign")[:20],
-        "invoices": customer.invoices.all()[:20],
+        "records": {
+            name: _records_context(request, customer, name, tab) for name in selectors.RECORD_TABS
+        },
         "relations": selectors.customer_relations(customer=customer, user=user),
         "owner_history": selectors.customer_owner_history(customer=customer),
         "contacts": list(customer.contacts.all()),
@@ -155,8 +213,47 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "partners": Partner.objects.filter(is_active=True)
         if permissions.can(user, Action.SHARE, customer)
         else [],
+        **_timeline_context(request, customer),
     }
+    if tab == "history":
+        context["events"] = selectors.customer_audit(customer=customer)
     return render(request, "customers/detail.html", context)
+
+
+@login_required
+def customer_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the timeline's next page ("more") or the list under new filters. Opened
+    directly, the 360 page on its timeline tab with the same filters."""
+    customer = _visible_customer(request, pk)
+    if not request.headers.get("HX-Request"):
+        params = request.GET.copy()
+        params["tab"] = "timeline"
+        return redirect(f"{reverse('customers:detail', args=[customer.pk])}?{params.urlencode()}")
+    context = {"customer": customer, **_timeline_context(request, customer)}
+    template = (
+        "customers/_timeline_entries.html"
+        if request.GET.get("cursor")
+        else "customers/_timeline_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def customer_records(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
+    """htmx: the next rows of the orders, invoices or payments tab ("more")."""
+    if tab not in selectors.RECORD_TABS:
+        raise Http404
+    customer = _visible_customer(request, pk)
+    if not request.headers.get("HX-Request"):
+        params = request.GET.copy()
+        params["tab"] = tab
+        return redirect(f"{reverse('customers:detail', args=[customer.pk])}?{params.urlencode()}")
+    context = {
+        "customer": customer,
+        "tab": tab,
+        "block": _records_context(request, customer, tab, tab),
+    }
+    return render(request, f"customers/_{tab}_rows.html", context)
 
 
 @login_required
@@ -164,11 +261,11 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
     if not permissions.can(request.user, Action.SEE_HISTORY, customer):
         raise Http404
-    return render(
-        request,
-        "customers/_history.html",
-        {"customer": customer, "events": selectors.customer_audit(customer=customer)},
-    )
+    context = {"customer": customer, "events": selectors.customer_audit(customer=customer)}
+    if not request.headers.get("HX-Request"):
+        # Opened directly (a bookmark, a new tab): a whole page, not a fragment.
+        return render(request, "customers/history.html", context)
+    return render(request, "customers/_history.html", context)
 
 
 @login_required
@@ -255,16 +352,14 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         form = InteractionForm(user=request.user)
     if request.headers.get("HX-Request"):
         # htmx swaps only 2xx answers, so a form with errors comes back as 200 in place.
-        return render(
-            request,
-            "customers/_timeline.html",
-            {
-                "customer": customer,
-                "timeline": selectors.customer_timeline(customer=customer, user=request.user),
-                "interaction_form": form,
-                "logged": saved,
-            },
-        )
+        context = {
+            "customer": customer,
+            "interaction_form": form,
+            "logged": saved,
+            "contact": selectors.customer_contact_summary(customer=customer),
+            **_timeline_context(request, customer),
+        }
+        return render(request, "customers/_timeline.html", context)
     if saved:
         messages.success(request, _("Interaction logged."))
         return redirect("customers:detail", pk=customer.pk)

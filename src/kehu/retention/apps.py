@@ -13,3 +13,7 @@ class RetentionConfig(AppConfig):
         rules.register()
         today.register()
         signals.connect()
+        # Its entries on the customer's timeline (customers cannot import this app).
+        from kehu.retention import timeline
+
+        timeline.register()

@@ -10,3 +10,7 @@ class SalesConfig(AppConfig):
         from kehu.sales import personal_data
 
         personal_data.register_sources()
+        # Its entries on the customer's timeline (customers cannot import this app).
+        from kehu.sales import timeline
+
+        timeline.register()

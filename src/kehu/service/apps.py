@@ -14,3 +14,7 @@ class ServiceConfig(AppConfig):
         from kehu.service import rules
 
         rules.register()
+        # Its entries on the customer's timeline (customers cannot import this app).
+        from kehu.service import timeline
+
+        timeline.register()

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from kehu.core.masking import Mask, mask_value
 from kehu.core.text import phone_display
+from kehu.customers.money import format_money
 
 register = template.Library()
 
@@ -36,3 +37,18 @@ def show_date(value, masked: bool = False) -> str:
     if value in (None, ""):
         return ""
     return mask_value(Mask.DATE, value) if masked else str(value)
+
+
+@register.filter
+def money(value, places: int = 2) -> str:
+    """An amount as people read it: currency sign, thousands separators, a fixed number of
+    decimals (``Decimal`` arithmetic, so no float noise such as 0.30000000000000004)."""
+    return format_money(value, places=int(places))
+
+
+@register.filter
+def percent(value) -> str:
+    """A probability (0–1) as a whole percentage."""
+    if value in (None, ""):
+        return ""
+    return f"{round(float(value) * 100)}%"
