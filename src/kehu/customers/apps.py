@@ -18,3 +18,7 @@ class CustomersConfig(AppConfig):
         from kehu.customers import timeline
 
         timeline.register("interaction", _("Contact"), timeline.interactions)
+        # The next follow-ups set when contacts are logged, on the owner's due list.
+        from kehu.customers import followups
+
+        followups.register()
