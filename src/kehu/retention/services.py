@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from kehu.core import audit
 from kehu.customers import services as customer_services
 from kehu.customers.models import Channel, Customer, Interaction
-from kehu.retention import control, policy, triggers
+from kehu.retention import bulk, control, policy, triggers
 from kehu.retention.models import ControlAssignment, ExitReason, PolicyVersion, Task, WorthFlag
 
-BATCH = 5000
 OPEN = Task.Status.OPEN
 
 # --- policy --------------------------------------------------------------------------------
@@ -123,21 +122,21 @@ def assign_controls(
         }
         decided = control.assign(seed=seed, group=group, share=share, entering=new, held=held)
         strata = dict(new)
-        ControlAssignment.objects.bulk_create(
-            [
-                ControlAssignment(
-                    group=group,
-                    customer_id=cid,
-                    stratum=strata[cid],
-                    is_control=is_control,
-                    share=share,
-                    seed=seed,
-                    assigned_on=as_of,
-                    policy_version=policy_version,
-                )
+        bulk.insert(
+            ControlAssignment,
+            (
+                {
+                    "group": group,
+                    "customer_id": cid,
+                    "stratum": strata[cid],
+                    "is_control": is_control,
+                    "share": share,
+                    "seed": seed,
+                    "assigned_on": as_of,
+                    "policy_version_id": getattr(policy_version, "pk", None),
+                }
                 for cid, is_control in decided.items()
-            ],
-            batch_size=BATCH,
+            ),
         )
         known.update(decided)
     return known
@@ -226,7 +225,7 @@ def generate_tasks(
             result.already_open += 1
             continue
         by_book.setdefault(code, []).append(row)
-    tasks: list[Task] = []
+    tasks: list[dict[str, Any]] = []
     for code, members in by_book.items():
         book = version.playbooks[code]
         assigned = assign_controls(
@@ -238,30 +237,32 @@ def generate_tasks(
             policy_version=version,
         )
         first = book["steps"][0]
+        title, due = _step_title(book, 1), _due(as_of, first)
+        budget = Decimal(str(first["budget"])) if "budget" in first else None
         for cid, _tier, _band, owner, var, trigger, detail in members:
             if assigned[cid]:
                 result.held_back += 1
                 continue
             result.by_trigger[trigger] = result.by_trigger.get(trigger, 0) + 1
             tasks.append(
-                Task(
-                    customer_id=cid,
-                    kind=Task.Kind.RETENTION,
-                    title=_step_title(book, 1),
-                    notes=str(detail) if trigger != "band" else "",
-                    due_on=_due(as_of, first),
-                    assigned_to_id=owner,
-                    trigger=trigger,
-                    trigger_key=f"{trigger}:{code}",
-                    playbook=code,
-                    step=1,
-                    step_kind=first["kind"],
-                    budget=Decimal(str(first["budget"])) if "budget" in first else None,
-                    policy_version=version,
-                    priority=float(var or 0),
-                )
+                {
+                    "customer_id": cid,
+                    "kind": Task.Kind.RETENTION.value,
+                    "title": title,
+                    "notes": str(detail) if trigger != "band" else "",
+                    "due_on": due,
+                    "assigned_to_id": owner,
+                    "trigger": trigger,
+                    "trigger_key": f"{trigger}:{code}",
+                    "playbook": code,
+                    "step": 1,
+                    "step_kind": first["kind"],
+                    "budget": budget,
+                    "policy_version_id": version.pk,
+                    "priority": float(var or 0),
+                }
             )
-    Task.objects.bulk_create(tasks, batch_size=BATCH)
+    bulk.insert(Task, tasks)
     result.created = len(tasks)
     audit.record(
         action="create",
