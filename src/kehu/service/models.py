@@ -239,3 +239,24 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_priority_display()} / {self.get_tier_display() or '*'}"
+
+
+class UnmatchedEmail(models.Model):
+    """An incoming e-mail from an address no customer has: waits for an agent to attach it
+    to a customer (then it becomes a ticket) or to discard it."""
+
+    sender = models.CharField(_("from"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    message_id = models.CharField(max_length=255, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("unmatched e-mail")
+
+    def __str__(self) -> str:
+        return self.subject

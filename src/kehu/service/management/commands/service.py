@@ -7,6 +7,13 @@ off, make-up working weekend days on; ``none``: Monday to Friday). ``N`` may be 
 (``2.5``) and is counted to the minute (rounded half up). A year without official holiday data
 counts weekends only and says so in a ``warning:`` line on stderr. Bad input ends with one
 ``CommandError: …`` line and exit code 2.
+
+``kehu service intake --eml FILE... | --mbox FILE | --imap HOST --user U [--password-env VAR]
+[--folder INBOX] [--port N] [--no-ssl]`` turns e-mails into tickets (kehu.service.intake) and
+prints ``created N, threaded N, unmatched N, skipped N``.
+
+``kehu service overdue [--schedule]`` runs the overdue check once (cron: every minute), or
+starts the worker's every-minute chain (kehu.service.tasks).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from django.core.management.base import BaseCommand
 
 from kehu.core.commands import ContractParser, bad_input
 
-ACTIONS = ("deadline",)
+ACTIONS = ("deadline", "intake", "overdue")
 
 
 def deadline_parser() -> argparse.ArgumentParser:
@@ -62,6 +69,27 @@ def parse_hours(text: str) -> Decimal:
     return minutes / 60
 
 
+def intake_parser() -> argparse.ArgumentParser:
+    parser = ContractParser(prog="kehu service intake", description="E-mails into tickets.")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--eml", nargs="+", metavar="FILE", help=".eml files")
+    source.add_argument("--mbox", metavar="FILE", help="an mbox file")
+    source.add_argument("--imap", metavar="HOST", help="an IMAP server (unseen messages)")
+    parser.add_argument("--user", default="")
+    parser.add_argument("--password-env", default="KEHU_IMAP_PASSWORD",
+                        help="the environment variable holding the password")  # fmt: skip
+    parser.add_argument("--folder", default="INBOX")
+    parser.add_argument("--port", type=int, default=None)
+    parser.add_argument("--no-ssl", action="store_true")
+    return parser
+
+
+def overdue_parser() -> argparse.ArgumentParser:
+    parser = ContractParser(prog="kehu service overdue", description="The overdue check.")
+    parser.add_argument("--schedule", action="store_true", help="start the worker's chain")
+    return parser
+
+
 class Command(BaseCommand):
     help = (
         'Service desk. deadline --start "YYYY-MM-DD HH:MM" --business-hours N '
@@ -74,9 +102,67 @@ class Command(BaseCommand):
         parser.add_argument("rest", nargs=argparse.REMAINDER)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "intake":
+            return self.intake(list(options["rest"]))
+        if options["action"] == "overdue":
+            return self.overdue(list(options["rest"]))
+        return self.deadline(list(options["rest"]))
+
+    def intake(self, rest: list[str]) -> None:
+        import os
+        from pathlib import Path
+
+        from kehu.service import intake
+
+        parsed = intake_parser().parse_args(rest)
+        if parsed.eml:
+            missing = [f for f in parsed.eml if not Path(f).is_file()]
+            if missing:
+                raise bad_input(f"--eml {missing[0]!r}: no such file")
+            messages = intake.from_files(Path(f) for f in parsed.eml)
+        elif parsed.mbox:
+            if not Path(parsed.mbox).is_file():
+                raise bad_input(f"--mbox {parsed.mbox!r}: no such file")
+            messages = intake.from_mbox(Path(parsed.mbox))
+        else:
+            if not parsed.user:
+                raise bad_input("--imap needs --user")
+            messages = intake.from_imap(
+                host=parsed.imap,
+                user=parsed.user,
+                password=os.environ.get(parsed.password_env, ""),
+                folder=parsed.folder,
+                port=parsed.port,
+                ssl=not parsed.no_ssl,
+            )
+        try:
+            result = intake.run(messages)
+        except OSError as exc:
+            raise bad_input(f"cannot read the mail: {exc}") from exc
+        self.stdout.write(result.line())
+
+    def overdue(self, rest: list[str]) -> None:
+        parsed = overdue_parser().parse_args(rest)
+        if parsed.schedule:
+            from kehu.service.tasks import schedule_next
+
+            when = schedule_next()
+            self.stdout.write(f"next check at {when.isoformat()}" if when else "already scheduled")
+            return
+        from kehu.core import audit
+        from kehu.service.escalation import check_overdue
+
+        with audit.acting_as(None, "cli"):
+            r = check_overdue()
+        self.stdout.write(
+            f"late first responses {r.response_breached}, escalated {r.escalated}, "
+            f"notifications {r.notifications}"
+        )
+
+    def deadline(self, rest: list[str]) -> None:
         from kehu.core import workcalendar as W
 
-        parsed = deadline_parser().parse_args(list(options["rest"]))
+        parsed = deadline_parser().parse_args(rest)
         start = parse_start(parsed.start)
         hours = parse_hours(parsed.business_hours)
         try:
