@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import BadRequest
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -33,6 +34,7 @@ from kehu.core import permissions
 from kehu.core.models import Role, Team
 from kehu.core.params import int_param
 from kehu.core.permissions import Action
+from kehu.core.text import phone_display
 from kehu.customers import fields as customer_fields
 from kehu.customers.models import Customer
 from kehu.insights.models import RFM_SEGMENTS, AnalyticsRun, CustomerScore
@@ -364,32 +366,24 @@ def at_risk_rows(
     return rows
 
 
-def team_choices(user: Any) -> QuerySet:
-    """Teams for the filter: every team for roles that see every customer; else the teams
-    whose customers the user sees (own and managed)."""
+def filter_choices(user: Any) -> tuple[Any, Any]:
+    """(teams, owners) for the filters: every team and owner for roles that see every
+    customer; else the teams whose customers the user sees (own and managed) and their staff;
+    nothing for partner users (the dealer's view is its shared customers, not our teams)."""
     condition = permissions.visibility_filter(user)
-    if condition is None:
-        return Team.objects.none()
-    if condition == Q():
-        return Team.objects.order_by("name")
-    if permissions.role_of(user) == Role.PARTNER:
-        return Team.objects.none()
-    ids = {getattr(getattr(user, "profile", None), "team_id", None)}
-    ids.update(user.managed_teams.values_list("id", flat=True))
-    return Team.objects.filter(pk__in=[i for i in ids if i]).order_by("name")
-
-
-def owner_choices(user: Any) -> QuerySet:
-    """Owners for the filter: the staff of the teams the user sees (partner users: none)."""
-    teams = team_choices(user)
     users = get_user_model().objects.filter(
         is_active=True, profile__role__in=(Role.SALES, Role.MANAGER, Role.ADMIN)
     )
-    if permissions.role_of(user) == Role.PARTNER:
-        return users.none()
-    if permissions.visibility_filter(user) != Q():
-        users = users.filter(Q(profile__team__in=teams) | Q(pk=user.pk))
-    return users.order_by("username")[:500]
+    if condition is None or permissions.role_of(user) == Role.PARTNER:
+        return Team.objects.none(), users.none()
+    if condition == Q():
+        return Team.objects.order_by("name"), users.order_by("username")[:500]
+    ids = {getattr(getattr(user, "profile", None), "team_id", None)}
+    if permissions.role_of(user) == Role.MANAGER:
+        ids.update(user.managed_teams.values_list("id", flat=True))
+    teams = sorted(i for i in ids if i)
+    owners = users.filter(Q(profile__team__in=teams) | Q(pk=user.pk))
+    return Team.objects.filter(pk__in=teams).order_by("name"), owners.order_by("username")[:500]
 
 
 # --------------------------------------------------------------------------- export
@@ -441,13 +435,17 @@ def export_rows(
 def _export_batch(
     batch: list[Customer], *, keys: list[str], user: Any, run: AnalyticsRun | None
 ) -> Iterator[list[Any]]:
+    # Phones as people write them (a leading "+" would be escaped as a formula); masked ones
+    # stay as the mask wrote them.
+    plain = permissions.can(user, Action.SEE_PERSONAL_DATA)
+    region = settings.KEHU_DEFAULT_PHONE_REGION
     for row in at_risk_rows(batch, user=user, run=run):
         c = row.customer
         texts = [r["text"] for r in row.reasons] + ["", "", ""]
         cells = {
             "id": c.pk,
             "name": c.name,
-            "phone": row.phone,
+            "phone": phone_display(row.phone, region) if plain else row.phone,
             "owner": c.owner.get_username() if c.owner else "",
             "team": c.team.name if c.team else "",
             "tier": str(c.get_tier_display()) if c.tier else "",

@@ -48,6 +48,7 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
     customers = customers[:PAGE_SIZE]
     total, more = capped_count(qs)
     query = urlencode(filters.as_query())
+    teams, owners = selectors_churn.filter_choices(request.user)
     return {
         "run": run,
         "filters": filters,
@@ -63,8 +64,8 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
         "see_cost": permissions.can(request.user, Action.SEE_COST),
         "masked": not permissions.can(request.user, Action.SEE_PERSONAL_DATA),
         "can_export": permissions.can(request.user, Action.EXPORT),
-        "teams": selectors_churn.team_choices(request.user),
-        "owners": selectors_churn.owner_choices(request.user),
+        "teams": teams,
+        "owners": owners,
         "tiers": Customer.Tier.choices,
         "grades": Customer.Grade.choices,
         "segments": [(s, RFM_SEGMENTS[s]) for s in SEGMENTS],
