@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from kehu.core.permissions import Action, can, restrict, visible_customers
@@ -18,9 +18,9 @@ from kehu.customers.models import (
     Interaction,
     OwnerHistory,
     Relation,
-    SearchKey,
 )
 from kehu.customers.search import parse_query
+from kehu.customers.search_index import ranked_search
 
 SORTS = {
     "name": ("name", "id"),
@@ -59,36 +59,41 @@ def search_refused(*, user: Any, q: str) -> bool:
     return parse_query(q, personal=can(user, Action.SEARCH_PERSONAL_DATA)).refused
 
 
-def search_customer_ids(q: str, *, personal: bool = True) -> QuerySet | None:
-    """Customer ids matching a quick search, as a subquery; None when the query is empty.
-    ``personal=False`` (roles that see personal data masked): name keys only."""
+# A search ranks at most this many customers (more: the count says "1,000+" and the user
+# narrows the query). Ranking every match of a broad query (上海: tens of thousands at a
+# million customers) would cost more than the page.
+SEARCH_CAP = 1_000
+
+
+def _apply_search(qs: QuerySet, q: str, *, personal: bool) -> tuple[QuerySet, bool]:
+    """``qs`` narrowed to what ``q`` finds, annotated with its tier (``search_rank``: 0
+    exact, 1 prefix, 2 substring); False when there is no query. ``personal=False`` (roles
+    that see personal data masked): name keys only."""
     query = parse_query(q, personal=personal)
     if query.empty:
-        return None
+        return qs, False
     if query.refused:
-        return SearchKey.objects.none().values("customer_id")
-    condition = Q()
-    for key in query.exact:
-        condition |= Q(key=key)
-    for prefix in query.prefixes:
-        condition |= Q(key__startswith=prefix)
-    return SearchKey.objects.filter(condition).values("customer_id")
+        return qs.none(), False
+    cap = min(SEARCH_CAP, COUNT_CAP)
+    ranked = ranked_search(qs, query, cap=cap)
+    rank = Case(
+        *(When(id__in=ids, then=Value(n)) for n, ids in enumerate(ranked.tiers) if ids),
+        default=Value(len(ranked.tiers)),
+        output_field=IntegerField(),
+    )
+    qs = qs.filter(id__in=ranked.ids).annotate(search_rank=rank)
+    # capped_count reads the search's cap from the query, which the callers' further
+    # filters and orderings copy along: "1,000+", not the count of the ranked ids.
+    qs.query.kehu_count_cap = cap  # type: ignore[attr-defined]
+    return qs, True
 
 
 def customer_list(*, user: Any, filters: CustomerFilters, sort: str = DEFAULT_SORT) -> QuerySet:
+    """The customers ``user`` may see through ``filters``; with a search, the best matches
+    first (exact, prefix, substring), then ``sort``."""
     qs = visible_customers(user, include_archived=filters.archived)
     if filters.archived:
         qs = qs.filter(is_archived=True)
-    ids = search_customer_ids(filters.q, personal=can(user, Action.SEARCH_PERSONAL_DATA))
-    if ids is not None:
-        # Fetch the matching ids first: as a subquery PostgreSQL misjudges how many keys
-        # match and walks the primary key backwards through most of the table. A rare
-        # match (last four digits, a name) is a short list; a very common prefix keeps the
-        # subquery, where that backward walk finds a page of matches at once.
-        matched = list(ids.values_list("customer_id", flat=True)[: 2 * COUNT_CAP + 1])
-        unique = set(matched)
-        too_many = len(matched) > 2 * COUNT_CAP or len(unique) > COUNT_CAP
-        qs = qs.filter(id__in=ids) if too_many else qs.filter(id__in=sorted(unique))
     simple = {
         "grade": filters.grade,
         "tier": filters.tier,
@@ -104,15 +109,20 @@ def customer_list(*, user: Any, filters: CustomerFilters, sort: str = DEFAULT_SO
         qs = qs.filter(is_core=filters.core)
     for tag in filters.tags:
         qs = qs.filter(tags__name=tag)
+    qs, searched = _apply_search(qs, filters.q, personal=can(user, Action.SEARCH_PERSONAL_DATA))
     if sort in COST_SORTS and not can(user, Action.SEE_COST):
         sort = DEFAULT_SORT  # the order would tell what the figures are hidden for
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    if searched:
+        order = ("search_rank", *order)
     return qs.select_related("owner", "team").order_by(*order)
 
 
 def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
-    """Count at most ``cap`` rows: an exact total on a million rows costs more than the page."""
-    cap = COUNT_CAP if cap is None else cap
+    """Count at most ``cap`` rows: an exact total on a million rows costs more than the page.
+    A search's list carries its own, lower cap."""
+    if cap is None:
+        cap = getattr(qs.query, "kehu_count_cap", COUNT_CAP)
     n = qs.order_by().values("id")[: cap + 1].count()
     return min(n, cap), n > cap
 
