@@ -18,7 +18,7 @@ from kehu.core import permissions
 from kehu.core.models import Partner, Team
 from kehu.core.params import MAX_PAGE, int_param
 from kehu.core.permissions import Action
-from kehu.customers import selectors, services, timeline
+from kehu.customers import history, selectors, services, timeline
 from kehu.customers.concurrency import MergedAway, StaleCustomer
 from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
 from kehu.customers.models import Customer, Relation, Tag
@@ -216,7 +216,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_timeline_context(request, customer),
     }
     if tab == "history":
-        context["events"] = selectors.customer_audit(customer=customer)
+        context["events"] = _history_events(customer)
     return render(request, "customers/detail.html", context)
 
 
@@ -256,12 +256,16 @@ def customer_records(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
     return render(request, f"customers/_{tab}_rows.html", context)
 
 
+def _history_events(customer: Customer) -> list:
+    return history.readable_events(list(selectors.customer_audit(customer=customer)))
+
+
 @login_required
 def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
     customer = _visible_customer(request, pk)
     if not permissions.can(request.user, Action.SEE_HISTORY, customer):
         raise Http404
-    context = {"customer": customer, "events": selectors.customer_audit(customer=customer)}
+    context = {"customer": customer, "events": _history_events(customer)}
     if not request.headers.get("HX-Request"):
         # Opened directly (a bookmark, a new tab): a whole page, not a fragment.
         return render(request, "customers/history.html", context)
