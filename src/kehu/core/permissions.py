@@ -62,6 +62,7 @@ class Action(StrEnum):
     ERASE = "erase"  # anonymise a person, irreversibly
     EDIT_RETENTION_POLICY = "edit_retention_policy"  # the tier × band playbooks (retention)
     FLAG_NOT_WORTH_KEEPING = "flag_not_worth_keeping"  # exclude a customer from retention
+    CLAIM = "claim"  # take a customer from the public pool (公海), within the per-rep limit
 
 
 ALL_ROLES = frozenset(Role)
@@ -105,6 +106,7 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     Action.ERASE: frozenset({Role.ADMIN}),
     Action.EDIT_RETENTION_POLICY: frozenset({Role.ADMIN}),
     Action.FLAG_NOT_WORTH_KEEPING: MANAGING_ROLES,
+    Action.CLAIM: MANAGING_ROLES | {Role.SALES},
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]
