@@ -16,6 +16,7 @@ from ninja.openapi.docs import _csrf_needed
 
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
 from kehu.api import churn as churn_api
+from kehu.api import retention as retention_api
 from kehu.api import leads as leads_api
 from kehu.privacy import api as privacy_api
 
@@ -112,3 +113,4 @@ api.add_router("", payments.router)
 api.add_router("", privacy_api.router)
 api.add_router("", churn_api.router)
 api.add_router("", leads_api.router)
+api.add_router("", retention_api.router)

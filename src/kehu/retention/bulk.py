@@ -35,10 +35,10 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     count = 0
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-            for row in rows:
-                values = {**defaults, **row}
-                copy.write_row([values[name] for name in names])
-                count += 1
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[attr-defined]
+        for row in rows:
+            values = {**defaults, **row}
+            copy.write_row([values[name] for name in names])
+            count += 1
     return count
