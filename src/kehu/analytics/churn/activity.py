@@ -11,8 +11,10 @@ style of time-shifted ("stacked snapshot") churn models (e.g. Neslin et al. 2006
    k = 1..K, where the label window w = h when the history before ``cal - h`` is long enough,
    else the longest window that fits (half the history); every window ends by ``cal``.
 2. At each cut-off, features from purchases up to ``c_k`` only (``features.FEATURES``:
-   recency, rhythm and how overdue the customer is, spend and its trend, BG/NBD refitted on
-   that cut-off's data), and the label "no purchase in (c_k, c_k + w]".
+   recency, rhythm and how overdue the customer is, purchase counts in recent windows, spend
+   and its trend, BG/NBD refitted on that cut-off's data), and the label "no purchase in
+   (c_k, c_k + w]". Features whose effect has an obvious direction (more recent purchases,
+   higher P(alive): less risk) are held to it (``features.MONOTONE``).
 3. LightGBM on the stacked rows; the most recent cut-off is the validation set for early
    stopping and for Platt scaling (a model trained on the older cut-offs scores it, so the
    calibration is out of sample); the final trees are fitted on all cut-offs with the chosen
@@ -162,6 +164,8 @@ class ActivityModel:
     def _params(self) -> dict[str, Any]:
         return {
             **PARAMS,
+            "monotone_constraints": [F.MONOTONE.get(name, 0) for name in F.FEATURES],
+            "monotone_constraints_method": "advanced",
             "num_threads": self.n_jobs,
             "seed": self.random_state,
             "deterministic": True,

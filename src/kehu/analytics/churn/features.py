@@ -17,6 +17,11 @@ Features (days unless said otherwise):
 ``spend_year``        spend in the last 365 days; ``spend_trend`` = its change on the year
                       before (a ratio - 1; NaN when there was no spend that year)
 ``recent``/``before`` purchase days in the last window and in the window before it
+``n30`` … ``n365``    purchase days in the last 30, 90, 180 and 365 days
+``spend_recent``      spend in the last window
+``gap_cv``            the spread of the customer's gaps (standard deviation / mean): a
+                      clockwork buyer's silence means more than an erratic one's
+``max_gap``           the longest gap so far; ``over_max`` = days_since_last / max_gap
 ``p_alive``, ``expected``, ``p_none``  BG/NBD (Fader, Hardie & Lee 2005) fitted on this
                       cut-off's own data: P(alive), expected purchases in the window, and
                       P(no purchase in the window) = 1 - P(alive) + P(alive) ((alpha+T) /
@@ -48,6 +53,14 @@ FEATURES = (
     "p_alive",
     "expected",
     "p_none",
+    "n30",
+    "n90",
+    "n180",
+    "n365",
+    "spend_recent",
+    "gap_cv",
+    "max_gap",
+    "over_max",
 )
 
 # Which reason each feature speaks to (see reasons.PHRASES).
@@ -66,8 +79,36 @@ GROUPS = {
     "p_alive": "alive",
     "expected": "alive",
     "p_none": "alive",
+    "n30": "slowing",
+    "n90": "slowing",
+    "n180": "slowing",
+    "n365": "slowing",
+    "spend_recent": "spend",
+    "gap_cv": "overdue",
+    "max_gap": "overdue",
+    "over_max": "overdue",
 }
 GROUP_NAMES = tuple(dict.fromkeys(GROUPS.values()))
+
+# The direction each feature may move the churn risk (+1 up, -1 down, 0 free), for LightGBM's
+# monotone constraints. The stacked cut-offs show the trees customers of other ages than at
+# the scoring date; without the constraints small trees learned age-specific bumps (more recent
+# purchases = more risk in some band) that did not carry over (CDNOW, see bench/README).
+MONOTONE = {
+    "days_since_last": 1,
+    "overdue": 1,
+    "over_max": 1,
+    "frequency": -1,
+    "recent": -1,
+    "n30": -1,
+    "n90": -1,
+    "n180": -1,
+    "n365": -1,
+    "spend_year": -1,
+    "p_alive": -1,
+    "expected": -1,
+    "p_none": 1,
+}
 
 
 # Money is summed in integer units of 1/10,000: a sum of doubles depends on the order the
@@ -95,12 +136,26 @@ def facts(tx: ir.Table, *, as_of_day: int, window_days: int) -> ir.Table:
         spend_prior_year=prior_year.ifelse(daily.amount, zero).sum(),
         recent=recent.ifelse(1, 0).sum(),
         before=before.ifelse(1, 0).sum(),
+        n30=(daily.day > as_of_day - 30).ifelse(1, 0).sum(),
+        n90=(daily.day > as_of_day - 90).ifelse(1, 0).sum(),
+        n180=(daily.day > as_of_day - 180).ifelse(1, 0).sum(),
+        n365=year.ifelse(1, 0).sum(),
+        spend_recent=recent.ifelse(daily.amount, zero).sum(),
+    )
+    # Gaps between consecutive purchase days; sums of integer squares, so exact on any engine.
+    ordered = ibis.window(group_by="customer_id", order_by="day")
+    gaps = daily.mutate(gap=daily.day - daily.day.lag().over(ordered))
+    gaps = gaps.filter(gaps.gap.notnull())
+    gap_stats = gaps.group_by("customer_id").aggregate(
+        gap_sq=(gaps.gap * gaps.gap).cast("int64").sum(), max_gap=gaps.gap.max()
     )
     last = agg.select("customer_id", "last_day")
     earlier = daily.join(last, "customer_id")
     earlier = earlier.filter(earlier.day < earlier.last_day)
     prev = earlier.group_by("customer_id").aggregate(prev_day=earlier.day.max())
     joined = agg.left_join(prev, "customer_id")
+    joined = joined.drop(*[c for c in joined.columns if c.endswith("_right")])
+    joined = joined.left_join(gap_stats, "customer_id")
     return joined.drop(*[c for c in joined.columns if c.endswith("_right")])
 
 
@@ -137,9 +192,28 @@ def derive(table: pa.Table, *, as_of_day: int, window_days: int) -> dict[str, np
         "spend_trend": trend,
         "recent": _np(table, "recent"),
         "before": _np(table, "before"),
+        "n30": _np(table, "n30"),
+        "n90": _np(table, "n90"),
+        "n180": _np(table, "n180"),
+        "n365": _np(table, "n365"),
+        "spend_recent": _np(table, "spend_recent") / SCALE,
     }
+    out.update(_gap_spread(table, x, mean_gap, days_since))
     out.update(bgnbd(x, last - first, as_of_day - first, window_days))
     return out
+
+
+def _gap_spread(
+    table: pa.Table, x: np.ndarray, mean_gap: np.ndarray, days_since: np.ndarray
+) -> dict[str, np.ndarray]:
+    gap_sq, max_gap = _np(table, "gap_sq"), _np(table, "max_gap")  # NaN for one-time buyers
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = np.where(x > 0, gap_sq / np.maximum(x, 1) - mean_gap**2, np.nan)
+        return {
+            "gap_cv": np.sqrt(np.maximum(var, 0)) / mean_gap,
+            "max_gap": max_gap,
+            "over_max": days_since / max_gap,
+        }
 
 
 def bgnbd(x: np.ndarray, t_x: np.ndarray, T: np.ndarray, window_days: int) -> dict[str, np.ndarray]:
