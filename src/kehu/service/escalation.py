@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,11 +66,6 @@ def _breaches(qs: Any) -> list[Breach]:
             "id", "subject", "customer_id", "kind", "assigned_to_id", "team_id"
         )
     ]
-
-
-def _flag(ids: list[int], **values: Any) -> None:
-    for i in range(0, len(ids), CHUNK):
-        Ticket.objects.filter(pk__in=ids[i : i + CHUNK]).update(**values)
 
 
 def _supervisors(breaches: list[Breach]) -> dict[int | None, set[int]]:
@@ -158,30 +153,49 @@ def _messages(items: list[Breach], *, late_response: bool) -> list[tuple[str, st
     return out
 
 
+RETURNED = "id, subject, customer_id, kind, assigned_to_id, team_id"
+
+
+def _flag_returning(
+    set_sql: str, set_params: list[Any], where_sql: str, where_params: list[Any]
+) -> list[Breach]:
+    """One UPDATE … RETURNING: flags the rows and says which they were, on the partial index,
+    with no second pass over the ids (and no window for two workers to flag the same row)."""
+    table = Ticket._meta.db_table
+    statuses = ", ".join(["%s"] * len(RUNNING))
+    sql = (
+        # Every fragment is a constant of this module; values go as parameters.
+        f"UPDATE {table} SET {set_sql} WHERE status IN ({statuses}) AND {where_sql} "  # noqa: S608
+        f"RETURNING {RETURNED}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*set_params, *RUNNING, *where_params])
+        return [Breach(*row) for row in cursor.fetchall()]
+
+
 @transaction.atomic
 def check_overdue(*, now: dt.datetime | None = None) -> CheckResult:
     now = now or timezone.now()
     result = CheckResult()
-    late = _breaches(
-        Ticket.objects.select_for_update(skip_locked=True).filter(
-            status__in=RUNNING,
-            first_response_at__isnull=True,
-            response_breached=False,
-            first_response_due_at__lt=now,
-        )
+    # Raw SQL: the value as the backend stores it (SQLite keeps UTC text).
+    at = connection.ops.adapt_datetimefield_value(now)
+    late = _flag_returning(
+        "response_breached = %s",
+        [True],
+        "first_response_at IS NULL AND response_breached = %s AND first_response_due_at < %s",
+        [False, at],
     )
     if late:
-        _flag([b.id for b in late], response_breached=True)
         _audit(late, now, "response_breached")
         result.response_breached = len(late)
         result.notifications += _notify_all(late, late_response=True)
-    overdue = _breaches(
-        Ticket.objects.select_for_update(skip_locked=True).filter(
-            status__in=RUNNING, escalated_at__isnull=True, due_at__lt=now
-        )
+    overdue = _flag_returning(
+        "resolution_breached = %s, escalated_at = %s",
+        [True, at],
+        "escalated_at IS NULL AND due_at < %s",
+        [at],
     )
     if overdue:
-        _flag([b.id for b in overdue], resolution_breached=True, escalated_at=now)
         _audit(overdue, now, "resolution_breached")
         result.escalated = len(overdue)
         result.notifications += _notify_all(overdue, late_response=False)
