@@ -45,7 +45,8 @@ def test_csv_headers_in_chinese_and_filtered(org, client):
     login(client, org.root)
     client.cookies["django_language"] = "zh-hans"
     rows = read_csv(client.get("/insights/at-risk/export.csv", {"team": org.south.pk}))
-    assert rows[0][1] in ("名称", "姓名", "客户名称") or rows[0][1] != "Name"
+    assert rows[0][:3] == ["客户编号", "名称", "电话"]
+    assert "风险价值" in rows[0] and "原因 1" in rows[0]
     assert [r[1] for r in rows[1:]] == [made.chen.name]
 
 
