@@ -44,12 +44,23 @@ DEFAULT_PLAYBOOKS: dict[str, dict[str, Any]] = {
         "control_share": DEFAULT_CONTROL_SHARE,
         "steps": [{"kind": "call", "within_days": 7}],
     },
+    # Lost customers of high value (key, major) with their last exit reason (D4).
+    "win_back": {
+        "name": "Win-back: lost high-value customers",
+        "control_share": DEFAULT_CONTROL_SHARE,
+        "steps": [
+            {"kind": "call", "within_days": 7},
+            {"kind": "offer", "within_days": 21, "budget": 500},
+        ],
+    },
     "not_pursued": {
         "name": "Small: not pursued",
         "control_share": 0.0,
         "steps": [{"kind": "none"}],
     },
 }
+WIN_BACK = "win_back"
+WIN_BACK_TIERS = ("key", "major")
 DEFAULT_CELLS: dict[str, dict[str, str]] = {
     "key": {"high": "all_costs", "medium": "all_costs"},
     "major": {"high": "try_hard", "medium": "try_hard"},

@@ -15,6 +15,18 @@ log = logging.getLogger(__name__)
 @task()
 def generate_after_analytics(as_of: str) -> int:
     """The policy applied to the scores of the run as of ``as_of``; returns tasks created."""
-    result = services.generate_tasks(as_of=dt.date.fromisoformat(as_of), by=None)
+    day = dt.date.fromisoformat(as_of)
+    result = services.generate_tasks(as_of=day, by=None)
     log.info("retention: %s tasks created (%s held back)", result.created, result.held_back)
+    retention_outcomes.enqueue(as_of)
     return result.created
+
+
+@task()
+def retention_outcomes(as_of: str) -> int:
+    """Outcomes from behaviour (won back by buying again) and the win-back tasks."""
+    from kehu.retention import outcomes
+
+    result = outcomes.record_outcomes(as_of=dt.date.fromisoformat(as_of), by=None)
+    log.info("retention: %s won back, %s win-back tasks", result.won_back, result.win_back_tasks)
+    return result.won_back
