@@ -148,17 +148,24 @@ class InteractionForm(forms.ModelForm):
         return data
 
 
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        from kehu.customers.ownership import owner_label
+
+        return owner_label(obj)
+
+
 class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=get_user_model().objects.none())
+    """The new owner among those ``user`` may give customers to (names and teams)."""
+
+    owner = OwnerChoiceField(label=_("New owner"), queryset=get_user_model().objects.none())
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        from kehu.customers.ownership import assignable_owners
+
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, profile__role__in=["sales", "manager", "admin"])
-            .order_by("username")
-        )
+        self.fields["owner"].queryset = assignable_owners(user)
 
 
 class RelationForm(forms.Form):

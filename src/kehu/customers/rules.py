@@ -78,3 +78,11 @@ def register() -> None:
     permissions.register(Customer, obj=customer_rule, queryset=customers_allowed)
     permissions.register(Relation, obj=relation_rule, queryset=relations_allowed)
     permissions.register(Interaction, obj=interaction_rule, queryset=interactions_allowed)
+    # A user as the target of a reassignment: whom may ``user`` give customers to?
+    from django.contrib.auth import get_user_model
+
+    from kehu.customers import ownership
+
+    permissions.register(
+        get_user_model(), obj=ownership.assignee_rule, queryset=ownership.assignees_allowed
+    )

@@ -339,3 +339,75 @@ def owner_history_start_bulk(
         ],
         batch_size=1000,
     )
+
+
+# Bulk reassign and the public pool (公海): each move goes through ``customer_reassign``, so
+# it is an owner period and an audit event like any other.
+BULK_REASSIGN_MAX = 5_000
+
+
+class ClaimRefused(Exception):
+    """A claim from the pool the rules refuse (over the day's limit, no longer in the pool)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+@audit.with_actor
+def customers_reassign_bulk(
+    *, customers: Iterable[Customer], owner: Any, by: Any, reason: str = ""
+) -> int:
+    """Hand many customers to ``owner`` at once (selected rows or a whole filtered list; the
+    caller has narrowed them to what ``by`` sees). All or nothing; returns how many moved."""
+    moved = 0
+    for customer in customers:
+        if customer.merged_into_id or customer.owner_id == getattr(owner, "pk", None):
+            continue
+        customer_reassign(customer=customer, owner=owner, by=by, reason=reason)
+        moved += 1
+    return moved
+
+
+@audit.with_actor
+def customers_release_to_pool(
+    *, by: Any = None, days: int | None = None, now: Any = None, limit: int = 10_000
+) -> int:
+    """Put back into the pool the customers whose owner has not followed them up for ``days``
+    days (``KEHU_POOL_DAYS``). One transaction per customer: a long run is never all undone."""
+    from kehu.customers import ownership
+
+    days = ownership.pool_days() if days is None else days
+    now = now or timezone.now()
+    ids = list(
+        ownership.due_for_pool(now=now, days=days)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+    moved = 0
+    for customer in Customer.objects.filter(pk__in=ids):
+        with transaction.atomic():
+            customer_reassign(customer=customer, owner=None, by=by, reason=ownership.POOL_REASON)
+            moved += 1
+    return moved
+
+
+@transaction.atomic
+@audit.with_actor
+def customer_claim(*, customer: Customer, by: Any, now: Any = None) -> Customer:
+    """``by`` takes ``customer`` from the pool, within the day's limit per rep."""
+    from django.utils.translation import gettext
+
+    from kehu.customers import ownership
+
+    now = now or timezone.now()
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if locked.owner_id is not None or locked.is_archived or locked.merged_into_id:
+        raise ClaimRefused(gettext("This customer is no longer in the pool."))
+    limit = ownership.claims_per_day()
+    if ownership.claims_today(by, now=now) >= limit:
+        raise ClaimRefused(
+            gettext("You have claimed %(n)s customers today, the most a day allows.") % {"n": limit}
+        )
+    return customer_reassign(customer=locked, owner=by, by=by, reason=ownership.CLAIM_REASON)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from kehu.core import permissions
 from kehu.core.models import Partner, Team
 from kehu.core.params import MAX_PAGE, int_param
 from kehu.core.permissions import Action
-from kehu.customers import history, selectors, services, timeline
+from kehu.customers import history, ownership, selectors, services, timeline
 from kehu.customers.concurrency import MergedAway, StaleCustomer
 from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
 from kehu.customers.models import Customer, Relation, Tag
@@ -40,14 +41,17 @@ def _int(value: str | None) -> int | None:
 
 
 def _filters(request: HttpRequest) -> selectors.CustomerFilters:
-    g = request.GET
+    return _filters_from(request.GET)
+
+
+def _filters_from(g: Any) -> selectors.CustomerFilters:
     core = g.get("core")
     return selectors.CustomerFilters(
         q=g.get("q", "").strip()[:100],
         grade=g.get("grade", ""),
         tier=g.get("tier", ""),
-        owner=int_param(request, "owner"),
-        team=int_param(request, "team"),
+        owner=int_param(g, "owner"),
+        team=int_param(g, "team"),
         status=g.get("status", ""),
         loyalty=g.get("loyalty", ""),
         churn=g.get("churn", ""),
@@ -111,6 +115,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "next_page": _encode_cursor(offset + page_size) if has_next else None,
         "prev_page": _encode_cursor(max(offset - page_size, 0)) if offset else None,
         "query_string": params.urlencode(),
+        "filter_items": [(k, v) for k in params for v in params.getlist(k) if v],
         "masked": not permissions.can(request.user, Action.SEE_PERSONAL_DATA),
         "search_refused": selectors.search_refused(user=request.user, q=filters.q),
         "grades": Customer.Grade.choices,
@@ -183,7 +188,7 @@ def _timeline_context(request: HttpRequest, customer: Customer) -> dict:
 def _records_context(request: HttpRequest, customer: Customer, tab: str, active: str) -> dict:
     offset = 0
     if tab == active:
-        offset = min(int_param(request, "offset") or 0, MAX_OFFSET)
+        offset = min(int_param(request, "offset", minimum=0) or 0, MAX_OFFSET)
     rows, more = selectors.customer_records(customer=customer, tab=tab, offset=offset)
     return {"rows": rows, "next_offset": offset + len(rows) if more else None, "continued": offset}
 
@@ -380,7 +385,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require(request.user, Action.REASSIGN)
     customer = _visible_customer(request, pk, include_archived=False)
-    form = ReassignForm(request.POST or None)
+    form = ReassignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.customer_reassign(
             customer=customer,
@@ -482,3 +487,105 @@ def customer_picker(request: HttpRequest) -> HttpResponse:
         else []
     )
     return render(request, "customers/_picker.html", {"rows": rows})
+
+
+@login_required
+def owner_picker(request: HttpRequest) -> HttpResponse:
+    """htmx: the people the user may give customers to, matching the query (name, team)."""
+    permissions.require(request.user, Action.REASSIGN)
+    q = request.GET.get("owner_q") or request.GET.get("q", "")
+    rows = list(ownership.assignable_owners(request.user, q)[:20])
+    labels = [(u.pk, ownership.owner_label(u)) for u in rows]
+    target = request.GET.get("target", "id_owner")
+    if target not in ("id_owner", "id_to-owner"):
+        target = "id_owner"
+    return render(request, "customers/_owner_picker.html", {"owners": labels, "target": target})
+
+
+def _bulk_selection(request: HttpRequest) -> tuple[Any, int, bool]:
+    """The customers a bulk action is about: the ticked rows, or every row of the list's
+    filter (``all=1``), within what the user sees; and how many, and whether too many."""
+    params = request.POST if request.method == "POST" else request.GET
+    filters = _filters_from(params)
+    qs = selectors.customer_list(user=request.user, filters=filters).filter(is_archived=False)
+    if params.get("all") != "1":
+        ids = [int(i) for i in params.getlist("id") if i.isdigit()][: services.BULK_REASSIGN_MAX]
+        qs = qs.filter(pk__in=ids)
+    count, too_many = selectors.capped_count(qs, services.BULK_REASSIGN_MAX)
+    return qs, count, too_many
+
+
+@login_required
+def customer_bulk_reassign(request: HttpRequest) -> HttpResponse:
+    permissions.require(request.user, Action.REASSIGN)
+    qs, count, too_many = _bulk_selection(request)
+    # Prefixed: the list's own filters (carried along) have an "owner" too.
+    form = ReassignForm(request.POST or None, user=request.user, prefix="to")
+    params = request.POST if request.method == "POST" else request.GET
+    carried = [
+        (k, v)
+        for k in params
+        if k not in ("to-owner", "to-reason", "owner_q", "csrfmiddlewaretoken")
+        for v in params.getlist(k)
+    ]
+    status = 200
+    if too_many:
+        form.add_error(
+            None,
+            _("More than %(n)s customers: narrow the filter first.")
+            % {"n": services.BULK_REASSIGN_MAX},
+        )
+        status = 400
+    elif request.method == "POST" and not count:
+        form.add_error(None, _("No customers selected."))
+        status = 400
+    elif request.method == "POST" and form.is_valid():
+        moved = services.customers_reassign_bulk(
+            customers=qs.select_related(None).order_by("id"),
+            owner=form.cleaned_data["owner"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request, _("%(n)s customers reassigned; their history stays.") % {"n": moved}
+        )
+        return redirect("customers:list")
+    elif request.method == "POST":
+        status = 400
+    context = {"form": form, "count": count, "carried": carried}
+    return render(request, "customers/bulk_reassign.html", context, status=status)
+
+
+@login_required
+def customer_pool(request: HttpRequest) -> HttpResponse:
+    """The public pool (公海): customers without an owner the user sees, to claim."""
+    permissions.require(request.user, Action.CLAIM)
+    offset = min(int_param(request, "offset", minimum=0) or 0, MAX_OFFSET)
+    rows = list(
+        ownership.pool(request.user).select_related("team").order_by("-id")[offset : offset + 51]
+    )
+    from django.utils import timezone
+
+    context = {
+        "customers": rows[:50],
+        "next_offset": offset + 50 if len(rows) > 50 else None,
+        "claimed_today": ownership.claims_today(request.user, now=timezone.now()),
+        "claim_limit": ownership.claims_per_day(),
+        "pool_days": ownership.pool_days(),
+        "masked": not permissions.can(request.user, Action.SEE_PERSONAL_DATA),
+    }
+    return render(request, "customers/pool.html", context)
+
+
+@login_required
+@require_POST
+def customer_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.require(request.user, Action.CLAIM)
+    customer = _visible_customer(request, pk, include_archived=False)
+    try:
+        services.customer_claim(customer=customer, by=request.user)
+    except services.ClaimRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("customers:pool")
+    messages.success(request, _("%(name)s is now yours.") % {"name": customer.name})
+    return redirect("customers:detail", pk=customer.pk)
