@@ -260,3 +260,38 @@ class UnmatchedEmail(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Call(models.Model):
+    """A phone call reported by the telephone system (CTI): who called, which customer that
+    is, which agent took it, how long it lasted. Ending it logs the interaction."""
+
+    call_id = models.CharField(max_length=100, unique=True)
+    caller = models.CharField(_("caller"), max_length=32)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    # The screen-pop shows a call once per agent: dismissed when they open or close it.
+    seen_at = models.DateTimeField(null=True, blank=True)
+    interaction = models.ForeignKey(
+        "customers.Interaction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("call")
+        indexes = [models.Index(fields=["ended_at", "-started_at"], name="call_ringing")]
+
+    def __str__(self) -> str:
+        return self.caller

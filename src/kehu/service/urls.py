@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/take/", views.take, name="take"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("calls/pop/", views.screen_pop, name="screen_pop"),
 ]

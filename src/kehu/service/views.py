@@ -259,3 +259,25 @@ def attachment(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def screen_pop(request: HttpRequest) -> HttpResponse:
+    """The incoming call for this agent (htmx polls it every few seconds): the customer,
+    their open tickets and churn risk, or nothing."""
+    from kehu.service import calls
+
+    permissions.require(request.user, Action.CHANGE)
+    call = calls.ringing_for(request.user)
+    customer = None
+    if call is not None and call.customer_id is not None:
+        customer = permissions.visible_customers(request.user).filter(pk=call.customer_id).first()
+    context = {
+        "call": call,
+        "customer": customer,
+        "open_tickets": selectors.open_tickets_of(customer_id=customer.pk, user=request.user)
+        if customer is not None
+        else [],
+        "masked": not permissions.can(request.user, Action.SEE_PERSONAL_DATA),
+    }
+    return render(request, "service/_screen_pop.html", context)
