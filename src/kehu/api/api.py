@@ -16,10 +16,10 @@ from ninja.openapi.docs import _csrf_needed
 
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
 from kehu.api import calls as calls_api
-from kehu.api import tickets as tickets_api
 from kehu.api import churn as churn_api
-from kehu.api import retention as retention_api
 from kehu.api import leads as leads_api
+from kehu.api import retention as retention_api
+from kehu.api import tickets as tickets_api
 from kehu.privacy import api as privacy_api
 
 
