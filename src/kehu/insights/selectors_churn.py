@@ -141,11 +141,12 @@ def reason_texts(reasons: Any, lang: str | None = None) -> list[dict[str, Any]]:
     for item in reasons or []:
         if not isinstance(item, Mapping) or not isinstance(item.get("code"), str):
             continue
-        params = item.get("params") if isinstance(item.get("params"), Mapping) else {}
+        raw = item.get("params")
+        params: dict[str, Any] = dict(raw) if isinstance(raw, Mapping) else {}
         out.append(
             {
                 "code": item["code"],
-                "params": dict(params),
+                "params": params,
                 "contribution": item.get("contribution"),
                 "text": reason_text(item["code"], params, lang),
             }

@@ -289,7 +289,7 @@ def cohorts(*, user: Any, filters: Any, as_of: Any, run: AnalyticsRun | None) ->
     months = sorted({c for c, _p in active} | set(repeat))
     if not months:
         return {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c in months:
         size = active.get((c, 0), 0)
         for period in range(0, _month_index(as_of) - c + 1):

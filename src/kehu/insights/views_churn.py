@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -120,7 +120,7 @@ def _csv_response(headers: list[str], rows: Iterator[list[Any]], name: str) -> A
     return response
 
 
-def _xlsx_response(sheets: list[tuple[str, list[str], Iterable[list[Any]]]], name: str) -> Any:
+def _xlsx_response(sheets: Sequence[tuple[str, list[str], Iterable[list[Any]]]], name: str) -> Any:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
