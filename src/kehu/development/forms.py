@@ -46,11 +46,26 @@ class LeadForm(ContactChecked):
 
 class ManForm(forms.Form):
     money = forms.ChoiceField(label=_("Money"), choices=Answer.choices)
-    money_note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    money_note = forms.CharField(
+        label=_("Note"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Note")}),
+    )
     authority = forms.ChoiceField(label=_("Authority"), choices=Answer.choices)
-    authority_note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    authority_note = forms.CharField(
+        label=_("Note"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Note")}),
+    )
     need = forms.ChoiceField(label=_("Need"), choices=Answer.choices)
-    need_note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    need_note = forms.CharField(
+        label=_("Note"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Note")}),
+    )
 
 
 class GradeForm(forms.Form):

@@ -48,6 +48,7 @@ EDITABLE = (
 )
 MAN = ("money", "authority", "need")
 CLOSED = (Lead.Status.CONVERTED,)
+OPENED = "Card opened"  # the reason of a card's first grade
 
 
 class MatchFound(Exception):
@@ -118,9 +119,8 @@ def _new_card(*, grade: str, owner: Any, team_id: int | None, by: Any, **holder:
     _schedule(card, start)
     card.full_clean()
     card.save()
-    GradeChange.objects.create(
-        card=card, from_grade="", to_grade=grade, reason=_("Card opened"), by=by
-    )
+    # The opening row's reason is a fixed word; the page shows it translated.
+    GradeChange.objects.create(card=card, from_grade="", to_grade=grade, reason=OPENED, by=by)
     return card
 
 

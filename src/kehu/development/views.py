@@ -4,18 +4,19 @@ the selectors, writes through the services, permissions through ``permissions.re
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kehu.core import permissions
+from kehu.core import permissions, validators
 from kehu.core.params import int_param
 from kehu.core.permissions import Action
 from kehu.development import due, selectors, services
@@ -312,6 +313,18 @@ def card_contacted(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _back(request)
 
 
+def _on_date(request: HttpRequest) -> dt.date:
+    """``?on=YYYY-MM-DD``: what will be due by that day (planning ahead); default today."""
+    raw = request.GET.get("on", "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        day = validators.clean_date(raw[:40])
+    except ValidationError as exc:
+        raise BadRequest(" ".join(exc.messages)) from None
+    return day or timezone.localdate()
+
+
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
     """Cards due for review, calls and visits, for me (or, for managers, my teams)."""
@@ -321,7 +334,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
         if request.GET.get("scope") == "team" and permissions.can(request.user, Action.REASSIGN)
         else "mine"
     )
-    today = timezone.localdate()
+    today = _on_date(request)
     sections = [
         (
             kind,
