@@ -17,6 +17,11 @@ For customer i with features x_i the model's log-odds of churning are
   size, are chosen by stratified K-fold cross-validation (AUC) with early stopping on each
   fold; the regression logits fed to the folds are themselves cross-fitted on the same folds,
   so no fold sees a logit computed from its own labels;
+* ``w``: with the regression base chosen, the score is blended with the best plain LightGBM
+  of the same cross-validation, ``(1 - w) s(x) + w G(x)``, ``w`` in {0, 1/4, 1/2, 3/4, 1} chosen
+  by the out-of-fold AUC of the blend (0 unless the blend gains). The two see the data
+  differently (a smooth slope plus corrections, or steps only), and their average ranks
+  better than either where both are close (measured on telecom-style data, bench/README);
 * ``a, b``: Platt scaling (Platt 1999; Niculescu-Mizil & Caruana 2005) fitted on the
   **out-of-fold** scores of the cross-validation. Platt is strictly increasing, so it changes
   no ranking (AUC and lift are those of s), unlike isotonic regression, whose steps create ties.
@@ -109,8 +114,12 @@ class ChurnClassifier:
     Attributes after ``fit``: ``specs_`` (input columns), ``design_``, ``coef_``,
     ``intercept_``, ``booster_``, ``boost_from_linear_``, ``params_``, ``n_rounds_``,
     ``platt_`` (a, b), ``base_rate_``, ``cv_auc_``, ``metrics_`` (held-out report of
-    ``model``, ``baseline`` and ``lightgbm_default``).
+    ``model``, ``baseline`` and ``lightgbm_default``), ``blend_`` (w) and ``trees_booster_``
+    (the plain trees G, None when w = 0).
     """
+
+    blend_: float = 0.0
+    trees_booster_: lgb.Booster | None = None
 
     def __init__(
         self,
@@ -164,7 +173,9 @@ class ChurnClassifier:
         self.params_ = best["params"]
         self.n_rounds_ = best["rounds"]
         self.cv_auc_ = best["auc"]
-        self.platt_ = _platt(best["oof"], y_tr[tune])
+        self.blend_ = _blend_weight(best, y_tr[tune])
+        oof = (1 - self.blend_) * best["oof"] + self.blend_ * best["trees_only"]["oof"]
+        self.platt_ = _platt(oof, y_tr[tune])
 
         init = self._cross_fitted_logits(Z_tr, y_tr, None) if self.boost_from_linear_ else None
         train = self._dataset(X_tr, y_tr, init)
@@ -176,6 +187,7 @@ class ChurnClassifier:
             self._dataset(X_tr, y_tr, None),
             num_boost_round=best["trees_only"]["rounds"],
         )
+        self.trees_booster_ = tuned if self.blend_ > 0 else None
         baseline = linear.predict_proba(self.design_.transform(X_ho, self.specs_))[:, 1]
         self.metrics_ = {
             "model": M.report(y_ho, self.predict_proba_matrix(X_ho)),
@@ -187,6 +199,7 @@ class ChurnClassifier:
             "boost_from_linear": self.boost_from_linear_,
             "rounds": self.n_rounds_,
             "num_leaves": self.params_["num_leaves"],
+            "blend": self.blend_,
         }
         self.calibration_ = M.calibration_table(y_ho, self.predict_proba_matrix(X_ho))
         return self
@@ -253,19 +266,18 @@ class ChurnClassifier:
                 )
                 rounds = len(result["valid auc-mean"])
                 auc = float(result["valid auc-mean"][-1])
+                oof = np.zeros(len(y))
+                boosters = result["cvbooster"].boosters
+                for booster, (_, val_idx) in zip(boosters, folds, strict=True):
+                    oof[val_idx] = _predict(
+                        booster, X[val_idx], raw_score=True, num_iteration=rounds
+                    )
+                    if boost:
+                        oof[val_idx] += oof_linear[val_idx]
+                params.pop("metric")
                 if not boost and (trees_only is None or auc > trees_only["auc"]):
-                    trees_only = {"params": {**params}, "rounds": rounds, "auc": auc}
-                    trees_only["params"].pop("metric")
+                    trees_only = {"params": {**params}, "rounds": rounds, "auc": auc, "oof": oof}
                 if best is None or auc > best["auc"]:
-                    oof = np.zeros(len(y))
-                    boosters = result["cvbooster"].boosters
-                    for booster, (_, val_idx) in zip(boosters, folds, strict=True):
-                        oof[val_idx] = _predict(
-                            booster, X[val_idx], raw_score=True, num_iteration=rounds
-                        )
-                        if boost:
-                            oof[val_idx] += oof_linear[val_idx]
-                    params.pop("metric")
                     best = {"boost": boost, "params": params, "rounds": rounds, "auc": auc}
                     best["oof"] = oof
         assert best is not None and trees_only is not None
@@ -298,8 +310,11 @@ class ChurnClassifier:
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         trees = _predict(self.booster_, X, raw_score=True, num_threads=self.n_jobs)
         if self.boost_from_linear_:
-            return trees + self.intercept_ + self._linear_parts(X).sum(axis=1)
-        return trees
+            trees = trees + self.intercept_ + self._linear_parts(X).sum(axis=1)
+        if self.trees_booster_ is None:
+            return trees
+        other = _predict(self.trees_booster_, X, raw_score=True, num_threads=self.n_jobs)
+        return (1 - self.blend_) * trees + self.blend_ * other
 
     def predict_proba_matrix(self, X: np.ndarray) -> np.ndarray:
         a, b = self.platt_
@@ -318,7 +333,11 @@ class ChurnClassifier:
         linear = np.zeros_like(contrib)
         for j in range(contrib.shape[1]):
             linear[:, j] = parts[:, owners == j].sum(axis=1)
-        return self.platt_[0] * (contrib + linear)
+        mine = contrib + linear
+        if self.trees_booster_ is not None:
+            other = _predict(self.trees_booster_, X, pred_contrib=True, num_threads=self.n_jobs)
+            mine = (1 - self.blend_) * mine + self.blend_ * other[:, :-1]
+        return self.platt_[0] * mine
 
     # ------------------------------------------------------------------ storage
 
@@ -340,6 +359,7 @@ class ChurnClassifier:
             "params": self.params_,
             "n_rounds": self.n_rounds_,
             "platt": list(self.platt_),
+            "blend": self.blend_,
             "base_rate": self.base_rate_,
             "cv_auc": self.cv_auc_,
             "metrics": self.metrics_,
@@ -350,6 +370,8 @@ class ChurnClassifier:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("meta.json", json.dumps(meta))
             zf.writestr("model.txt", self.booster_.model_to_string())
+            if self.trees_booster_ is not None:
+                zf.writestr("trees.txt", self.trees_booster_.model_to_string())
         return buffer.getvalue()
 
     @classmethod
@@ -359,6 +381,8 @@ class ChurnClassifier:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 meta = json.loads(zf.read("meta.json"))
                 text = zf.read("model.txt").decode("utf-8")
+                names = set(zf.namelist())
+                trees = zf.read("trees.txt").decode("utf-8") if "trees.txt" in names else None
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise ModelFileError(f"not a Kehu churn model file ({exc})") from exc
         if meta.get("format") != FORMAT:
@@ -379,12 +403,28 @@ class ChurnClassifier:
         model.metrics_ = meta["metrics"]
         model.calibration_ = meta["calibration"]
         model.booster_ = lgb.Booster(model_str=text)
+        # Files written before the blend have neither: the model alone, as then.
+        model.blend_ = float(meta.get("blend", 0.0)) if trees is not None else 0.0
+        model.trees_booster_ = lgb.Booster(model_str=trees) if trees is not None else None
         return model, meta
 
 
 def _predict(booster: lgb.Booster, X: np.ndarray, **options: Any) -> np.ndarray:
     """``Booster.predict`` as a float array (its annotation allows sparse and list results)."""
     return np.asarray(booster.predict(X, **options), dtype=np.float64)
+
+
+BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def _blend_weight(best: dict[str, Any], y: np.ndarray) -> float:
+    """The weight of the plain trees in the blend, by out-of-fold AUC (0 when it gains nothing)."""
+    if not best["boost"]:
+        return 0.0  # the best model is the plain trees themselves
+    other = best["trees_only"]["oof"]
+    aucs = [M.auc(y, (1 - w) * best["oof"] + w * other) for w in BLEND_WEIGHTS]
+    k = int(np.argmax(aucs))
+    return BLEND_WEIGHTS[k] if aucs[k] > aucs[0] + 1e-4 else 0.0
 
 
 def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
