@@ -3,6 +3,9 @@ errors are shown next to the field."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -13,7 +16,7 @@ from kehu.core.formfields import StrictIntegerField
 from kehu.core.models import Partner
 from kehu.core.text import phone_display
 from kehu.customers import fields as customer_fields
-from kehu.customers.models import Customer, Interaction, Relation, Tag
+from kehu.customers.models import ContactPoint, Customer, Interaction, Relation, Tag
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -173,3 +176,70 @@ class RelationForm(forms.Form):
     other = StrictIntegerField(label=_("Other customer (ID)"), min_value=1)
     role = forms.CharField(label=_("Role"), max_length=100, required=False)
     since = forms.DateField(label=_("Since"), required=False, widget=DATE_INPUT)
+
+
+# A WeChat ID: 6–20 characters, a letter first, then letters, digits, "_" or "-" (WeChat's
+# own rule); a phone number used as the ID is accepted too.
+WECHAT_ID = r"^(?:[A-Za-z][A-Za-z0-9_-]{5,19}|\+?[0-9]{6,15})$"
+
+
+class ContactPointForm(forms.Form):
+    """One further phone, e-mail, WeChat ID or fax of the customer; a blank row is ignored."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContactPoint.Kind.choices, required=False)
+    value = forms.CharField(label=_("Value"), max_length=200, required=False)
+    label = forms.CharField(label=_("Label"), max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        # Every row is read, also one the user left as it was: the set replaces the stored one.
+        kwargs["empty_permitted"] = False
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        kind, value = data.get("kind"), (data.get("value") or "").strip()
+        if not value:
+            data["value"] = ""
+            return data
+        if not kind:
+            self.add_error("kind", _("Choose what kind of contact this is."))
+            return data
+        try:
+            if kind in (ContactPoint.Kind.PHONE, ContactPoint.Kind.FAX):
+                value = validators.clean_phone(value)
+            elif kind == ContactPoint.Kind.EMAIL:
+                value = validators.clean_email(value)
+            elif kind == ContactPoint.Kind.WECHAT and not re.match(WECHAT_ID, value):
+                raise forms.ValidationError(
+                    _("A WeChat ID has 6–20 letters, digits, _ or -, and starts with a letter.")
+                )
+        except forms.ValidationError as error:
+            self.add_error("value", error)
+        data["value"] = value
+        return data
+
+
+ContactPointFormSet = forms.formset_factory(
+    ContactPointForm, extra=2, max_num=20, validate_max=True
+)
+
+
+def contact_formset(data=None, *, customer=None) -> Any:
+    """The customer's further contacts as rows of the form (two blank rows to add). A post
+    without the rows (an older client, a script) leaves the stored contacts alone: unbound."""
+    if data is not None and "contacts-TOTAL_FORMS" not in data:
+        data = None
+    initial = (
+        [{"kind": c.kind, "value": c.value, "label": c.label} for c in customer.contacts.all()]
+        if customer is not None and customer.pk
+        else []
+    )
+    return ContactPointFormSet(data, initial=initial, prefix="contacts")
+
+
+def contact_points(formset) -> list[dict]:
+    return [
+        {k: f.cleaned_data[k] for k in ("kind", "value", "label")}
+        for f in formset.forms
+        if f.cleaned_data.get("value")
+    ]

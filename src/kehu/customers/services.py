@@ -411,3 +411,26 @@ def customer_claim(*, customer: Customer, by: Any, now: Any = None) -> Customer:
             gettext("You have claimed %(n)s customers today, the most a day allows.") % {"n": limit}
         )
     return customer_reassign(customer=locked, owner=by, by=by, reason=ownership.CLAIM_REASON)
+
+
+@transaction.atomic
+@audit.with_actor
+def contact_points_replace(*, customer: Customer, by: Any, points: list[dict[str, str]]) -> None:
+    """Make the customer's further phones, e-mails and WeChat IDs exactly ``points`` (each
+    {kind, value, label}, already cleaned): unchanged rows stay, removed ones go, new ones
+    come; each change is audited on the customer, and the search keys follow."""
+    wanted = {(p["kind"], p["value"]): p.get("label", "") for p in points if p.get("value")}
+    kept = set()
+    for cp in ContactPoint.objects.filter(customer=customer):
+        key = (cp.kind, cp.value)
+        if key in wanted and key not in kept:
+            kept.add(key)
+            if cp.label != wanted[key]:
+                cp.label = wanted[key]
+                cp.save()
+        else:
+            cp.delete()
+    for (kind, value), label in wanted.items():
+        if (kind, value) not in kept:
+            ContactPoint.objects.create(customer=customer, kind=kind, value=value, label=label)
+    refresh_search_keys(customer)

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,14 @@ from kehu.core.params import MAX_PAGE, int_param
 from kehu.core.permissions import Action
 from kehu.customers import history, ownership, selectors, services, timeline
 from kehu.customers.concurrency import MergedAway, StaleCustomer
-from kehu.customers.forms import CustomerForm, InteractionForm, ReassignForm, RelationForm
+from kehu.customers.forms import (
+    CustomerForm,
+    InteractionForm,
+    ReassignForm,
+    RelationForm,
+    contact_formset,
+    contact_points,
+)
 from kehu.customers.models import Customer, Relation, Tag
 from kehu.quality.warning import duplicate_warning
 
@@ -277,26 +285,36 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "customers/_history.html", context)
 
 
+def _contacts_ok(contacts: Any) -> bool:
+    return not contacts.is_bound or contacts.is_valid()
+
+
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, Action.CHANGE)
     form = CustomerForm(request.POST or None)
+    contacts = contact_formset(request.POST or None)
     duplicates: list = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _contacts_ok(contacts):
         # A probable duplicate is shown before anything is saved; saving it anyway is a
         # deliberate second step.
         if request.POST.get("confirm_duplicate") != "1":
             duplicates = duplicate_warning(user=request.user, fields=form.customer_fields())
         if not duplicates:
-            customer = services.customer_create(
-                by=request.user, owner=request.user, tags=form.tags(), **form.customer_fields()
-            )
+            with transaction.atomic():
+                customer = services.customer_create(
+                    by=request.user, owner=request.user, tags=form.tags(), **form.customer_fields()
+                )
+                if contacts.is_bound:
+                    services.contact_points_replace(
+                        customer=customer, by=request.user, points=contact_points(contacts)
+                    )
             messages.success(request, _("Customer created."))
             return redirect("customers:detail", pk=customer.pk)
     return render(
         request,
         "customers/form.html",
-        {"form": form, "customer": None, "duplicates": duplicates},
+        {"form": form, "contacts": contacts, "customer": None, "duplicates": duplicates},
     )
 
 
@@ -311,26 +329,38 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The form gets its own copy: validating writes the typed values onto its instance,
     # while the page title keeps showing the stored name.
     form = CustomerForm(request.POST or None, instance=Customer.objects.get(pk=customer.pk))
-    if request.method == "POST" and form.is_valid():
+    contacts = contact_formset(request.POST or None, customer=customer)
+    if request.method == "POST" and form.is_valid() and _contacts_ok(contacts):
         try:
-            services.customer_update(
-                customer=form.instance,
-                by=request.user,
-                tags=form.tags(),
-                expected_version=form.cleaned_data.get("version"),
-                **form.customer_fields(),
-            )
+            with transaction.atomic():
+                services.customer_update(
+                    customer=form.instance,
+                    by=request.user,
+                    tags=form.tags(),
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.customer_fields(),
+                )
+                if contacts.is_bound:
+                    services.contact_points_replace(
+                        customer=customer, by=request.user, points=contact_points(contacts)
+                    )
         except MergedAway:
             return _merged_away(request, Customer.objects.get(pk=customer.pk))
         except StaleCustomer as stale:
             # Nothing was saved; the form keeps what the user typed and the version it was
             # loaded with, so saving again is refused again until they reload.
             form.add_error(None, stale.message)
-            context = {"form": form, "customer": customer, "stale_changes": stale.changes()}
+            context = {
+                "form": form,
+                "contacts": contacts,
+                "customer": customer,
+                "stale_changes": stale.changes(),
+            }
             return render(request, "customers/form.html", context, status=409)
         messages.success(request, _("Changes saved."))
         return redirect("customers:detail", pk=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "customer": customer})
+    context = {"form": form, "contacts": contacts, "customer": customer}
+    return render(request, "customers/form.html", context)
 
 
 def _merged_away(request: HttpRequest, customer: Customer) -> HttpResponse:
