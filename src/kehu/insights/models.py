@@ -150,7 +150,8 @@ class AnalyticsConfig(models.Model):
         _("complete churn below P(active)"), null=True, blank=True, default=0.1, validators=share
     )
     recent_window_days = models.PositiveIntegerField(
-        _("recent window for partial churn (days)"), default=90
+        _("partial churn: shortest look-back (days; else 6 of the customer's usual gaps)"),
+        default=90,
     )
     partial_ratio = models.FloatField(
         _("partial churn: recent spend below share of past rate"), default=0.5, validators=share

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import json
 import logging
 import math
 import traceback
@@ -32,7 +33,7 @@ from kehu.analytics import lifecycle as L
 from kehu.analytics import pipeline as P
 from kehu.analytics import value as V
 from kehu.customers.models import Customer
-from kehu.insights import extract
+from kehu.insights import churn, extract
 from kehu.insights.models import AnalyticsConfig, AnalyticsRun, CustomerScore
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,8 @@ Progress = Callable[[str, int, int], None]
 
 EXTRACT_STEPS = ("customers", "transactions", "service_events", "receivables")
 STORE_STEPS = ("store scores", "update customers")
-STEPS = (*(f"extract {s}" for s in EXTRACT_STEPS), *P.STEPS, *STORE_STEPS)
+CHURN_STEP = "churn risk"
+STEPS = (*(f"extract {s}" for s in EXTRACT_STEPS), *P.STEPS, CHURN_STEP, *STORE_STEPS)
 
 # Above this many rows PostgreSQL gets the scores through COPY rather than INSERTs.
 COPY_THRESHOLD = 5_000
@@ -60,7 +62,12 @@ CUSTOMER_FIELDS = (
     "profit",
     "clv",
     "p_alive",
+    "churn_probability",
+    "churn_band",
+    "value_at_risk",
 )
+# Rounded to cents on the customer row (decimal columns).
+MONEY_FIELDS = frozenset({"profit", "clv", "value_at_risk"})
 
 SCORE_STRINGS = (
     "loss_reason",
@@ -70,6 +77,8 @@ SCORE_STRINGS = (
     "churn_type",
     "lifecycle_status",
     "loyalty_stage",
+    "churn_model",
+    "churn_band",
 )
 SCORE_COLUMNS = (
     "revenue",
@@ -96,7 +105,22 @@ SCORE_COLUMNS = (
     "churn_type",
     "lifecycle_status",
     "loyalty_stage",
+    "churn_model",
+    "churn_probability",
+    "churn_band",
+    "churn_reasons",
+    "value_at_risk",
+    "churn_change",
 )
+# Columns a pipeline result may lack (a result made without churn scoring): stored empty.
+OPTIONAL_COLUMNS = {
+    "churn_model": pa.string(),
+    "churn_probability": pa.float64(),
+    "churn_band": pa.string(),
+    "churn_reasons": pa.string(),
+    "value_at_risk": pa.float64(),
+    "churn_change": pa.float64(),
+}
 
 
 # A run still "running" after this long was stopped without a word (killed process, reboot).
@@ -224,6 +248,8 @@ def analytics_run(
             spark_master=spark_master,
             progress=lambda name, _i, _n: step(name),
         )
+        result = add_churn(run=run, result=result, tables=tables, config=config, cfg=cfg)
+        step(CHURN_STEP)
         store_snapshot(run=run, result=result, step=step)
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
@@ -236,6 +262,32 @@ def analytics_run(
     except Exception:
         log.exception("pruning old analytics snapshots failed")
     return run
+
+
+def add_churn(
+    *,
+    run: AnalyticsRun,
+    result: P.PipelineResult,
+    tables: dict[str, pa.Table],
+    config: AnalyticsConfig,
+    cfg: P.PipelineConfig,
+) -> P.PipelineResult:
+    """The value run's result with each customer's churn risk added (kehu.insights.churn)."""
+    columns, summary = churn.score_run(
+        tables=tables,
+        customers=result.customers,
+        as_of=run.as_of,
+        config=config,
+        previous=churn.previous_probabilities(run.pk, run.as_of),
+        unit_days=P.UNIT_DAYS[cfg.time_unit],
+    )
+    customers = result.customers
+    for name, values in columns.items():
+        array = pa.array(values, OPTIONAL_COLUMNS[name], from_pandas=True)
+        customers = customers.append_column(name, array)
+    return dataclasses.replace(
+        result, customers=customers, summary={**result.summary, "churn": summary}
+    )
 
 
 def prune_snapshots(*, keep: int) -> int:
@@ -327,8 +379,14 @@ def score_table(customers: pa.Table, *, run_id: int) -> pa.Table:
         "customer_id": pc.cast(customers["customer_id"], pa.int64()),
     }
     for name in SCORE_COLUMNS:
-        col = customers[name]
-        if name in SCORE_STRINGS:
+        if name not in customers.column_names:
+            typ = OPTIONAL_COLUMNS[name]
+            col = pa.nulls(customers.num_rows, typ)
+        else:
+            col = customers[name]
+        if name == "churn_reasons":
+            col = pc.fill_null(col, "[]")
+        elif name in SCORE_STRINGS:
             col = pc.fill_null(col, "")
         elif pa.types.is_floating(col.type):
             # NaN/inf are no numbers to store: unknown becomes null.
@@ -349,6 +407,8 @@ def write_scores(scores: pa.Table) -> None:
         return
     names = scores.column_names
     data = [scores[name].to_pylist() for name in names]
+    reasons = names.index("churn_reasons")
+    data[reasons] = [json.loads(text) for text in data[reasons]]
     batch: list[CustomerScore] = []
     for values in zip(*data, strict=True):
         batch.append(CustomerScore(**dict(zip(names, values, strict=True))))
@@ -390,6 +450,9 @@ def update_customers(*, run: AnalyticsRun, scored_at: dt.datetime) -> None:
         profit=None,
         clv=None,
         p_alive=None,
+        churn_probability=None,
+        churn_band="",
+        value_at_risk=None,
         scored_at=None,
     )
     if connection.vendor == "postgresql":
@@ -402,7 +465,7 @@ def _update_customers_postgres(*, run_id: int, scored_at: dt.datetime) -> None:
     customer = Customer._meta.db_table
     score = CustomerScore._meta.db_table
     sets = ", ".join(
-        f"{f} = round(s.{f}::numeric, 2)" if f in {"profit", "clv"} else f"{f} = s.{f}"
+        f"{f} = round(s.{f}::numeric, 2)" if f in MONEY_FIELDS else f"{f} = s.{f}"
         for f in CUSTOMER_FIELDS
     )
     # One statement for every customer. (PostgreSQL itself skips the index work for rows whose
@@ -430,7 +493,7 @@ def _update_customers_batches(*, run: AnalyticsRun, scored_at: dt.datetime) -> N
     for customer_id, *values in rows.iterator(chunk_size=BULK_BATCH):
         obj = Customer(pk=customer_id, scored_at=scored_at)
         for name, value in zip(CUSTOMER_FIELDS, values, strict=True):
-            setattr(obj, name, _money(value) if name in {"profit", "clv"} else value)
+            setattr(obj, name, _money(value) if name in MONEY_FIELDS else value)
         batch.append(obj)
         if len(batch) >= BULK_BATCH:
             Customer.objects.bulk_update(batch, fields)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.insights import views, views_churn
+from kehu.insights import views, views_churn, views_models
 
 app_name = "insights"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("settings/", views.settings_page, name="settings"),
     path("run/", views.run_now, name="run_now"),
+    path("churn/models/", views_models.churn_models, name="churn_models"),
     path("at-risk/", views_churn.at_risk, name="at_risk"),
     path("at-risk/export.csv", views_churn.at_risk_csv, name="at_risk_csv"),
     path("at-risk/export.xlsx", views_churn.at_risk_xlsx, name="at_risk_xlsx"),

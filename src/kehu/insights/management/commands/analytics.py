@@ -123,8 +123,9 @@ class Command(BaseCommand):
 
 
 @contextlib.contextmanager
-def _progress(command: BaseCommand, *, enabled: bool):
-    """A rich progress bar on stderr as a ``services.analytics_run`` progress callback."""
+def _progress(command: BaseCommand, *, enabled: bool, title: str = "analytics"):
+    """A rich progress bar on stderr as a ``services.analytics_run`` (or churn training)
+    progress callback."""
     if not enabled:
         yield None
         return
@@ -141,7 +142,7 @@ def _progress(command: BaseCommand, *, enabled: bool):
         console=Console(file=getattr(command.stderr, "_out", sys.stderr)),
     )
     with bar:
-        task_id = bar.add_task("analytics", total=len(STEPS))
+        task_id = bar.add_task(title, total=len(STEPS))
 
         def callback(step: str, done: int, total: int) -> None:
             bar.update(task_id, completed=done, total=total, description=step)
