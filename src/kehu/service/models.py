@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kehu.core.audit import Audited
 from kehu.core.models import Team, TimeStamped
@@ -39,8 +40,9 @@ class Ticket(Audited, TimeStamped):
         LOW = "low", _("Low")
 
     class Status(models.TextChoices):
-        NEW = "new", _("New")
-        OPEN = "open", _("Open")
+        # Contexts: the shared catalogue has "New" (a new customer) and "Open" already.
+        NEW = "new", pgettext_lazy("ticket status", "New")
+        OPEN = "open", pgettext_lazy("ticket status", "Open")
         WAITING = "waiting", _("Waiting on customer")
         RESOLVED = "resolved", _("Resolved")
         CLOSED = "closed", _("Closed")
