@@ -9,7 +9,8 @@ class DevelopmentConfig(AppConfig):
     def ready(self) -> None:
         # Object rules for leads and cards; due contacts and reviews on the Today page.
         from kehu.core import duelist
-        from kehu.development import due, rules
+        from kehu.development import due, opportunities, rules
 
         rules.register()
+        opportunities.register()
         duelist.register("development", due.LABEL, due.due_source)

@@ -295,3 +295,71 @@ class WebFormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Opportunity(Audited, TimeStamped):
+    """A deal in the pipeline: a converted lead's first one is opened by the conversion."""
+
+    class Stage(models.TextChoices):
+        QUALIFICATION = "qualification", _("Qualification")
+        NEEDS = "needs", _("Needs analysis")
+        PROPOSAL = "proposal", _("Proposal")
+        NEGOTIATION = "negotiation", _("Negotiation")
+        WON = "won", _("Won")
+        LOST = "lost", _("Lost")
+
+    # The forecast weighs each open deal by its stage's chance of closing.
+    PROBABILITY = {
+        "qualification": 0.1,
+        "needs": 0.25,
+        "proposal": 0.5,
+        "negotiation": 0.75,
+        "won": 1.0,
+        "lost": 0.0,
+    }
+
+    name = models.CharField(_("name"), max_length=200)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="opportunities",
+    )
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+    )
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=Stage.choices, default=Stage.QUALIFICATION
+    )
+    amount = models.DecimalField(
+        _("expected value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    close_on = models.DateField(_("expected close"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
+        db_index=False,
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    stage_reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        indexes = [
+            models.Index(fields=["owner", "stage", "close_on"]),
+            models.Index(fields=["team", "stage", "close_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def probability(self) -> float:
+        return self.PROBABILITY.get(self.stage, 0.0)

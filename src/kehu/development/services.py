@@ -31,6 +31,7 @@ from kehu.development.models import (
     Lead,
     LeadTouch,
 )
+from kehu.development.opportunities import opportunity_create
 
 # Fields people may set on a lead through ``lead_create`` / ``lead_update``.
 EDITABLE = (
@@ -428,4 +429,8 @@ def lead_convert(
     lead.customer = customer
     lead.converted_at = timezone.now()
     lead.save()
+    # The deal the lead was qualified for opens in the pipeline with the conversion.
+    opportunity_create(
+        customer=customer, lead=lead, by=by, name=lead.company or lead.name, owner=lead.owner
+    )
     return Conversion(lead=lead, customer=customer, created=created)

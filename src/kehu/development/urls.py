@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.development import views
+from kehu.development import views, views_pipeline
 
 app_name = "development"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.lead_list, name="leads"),
     path("new/", views.lead_create, name="lead_create"),
     path("reviews/", views.review_list, name="reviews"),
+    path("pipeline/", views_pipeline.pipeline, name="pipeline"),
+    path("opportunities/<int:pk>/move/", views_pipeline.opportunity_move, name="opportunity_move"),
+    path("report/", views_pipeline.report, name="report"),
     path("<int:pk>/", views.lead_detail, name="lead_detail"),
     path("<int:pk>/man/", views.lead_man, name="lead_man"),
     path("<int:pk>/grade/", views.lead_grade, name="lead_grade"),
