@@ -31,6 +31,7 @@ from kehu.customers.models import Customer
 from kehu.insights import selectors
 from kehu.insights.models import (
     RFM_SEGMENTS,
+    AnalyticsConfig,
     AnalyticsRun,
     ChurnBacktest,
     ChurnModel,
@@ -120,7 +121,12 @@ def risk_distribution(*, user: Any, run: AnalyticsRun, filters: Any) -> dict[str
         .annotate(n=Count("id"), at_risk=Sum("value_at_risk"))
         .order_by()
     }
+    # The band cut-offs colour the bars: the settings' (read, never created, on a GET).
+    cuts = AnalyticsConfig.objects.filter(pk=1).values("churn_band_medium", "churn_band_high")
+    config = cuts.first() or {"churn_band_medium": 0.25, "churn_band_high": 0.5}
     return {
+        "medium_from": config["churn_band_medium"],
+        "high_from": config["churn_band_high"],
         "labels": [f"{10 * i}–{10 * (i + 1)}%" for i in range(BINS)],
         "counts": bins,
         "bands": [

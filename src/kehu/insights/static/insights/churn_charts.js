@@ -31,13 +31,16 @@
     distribution: function (d) {
       var L = d.labels, x = d.distribution;
       return {
-        grid: { left: 55, right: 20, top: 20, bottom: 50 },
+        grid: { left: 55, right: 20, top: 35, bottom: 50 },
         tooltip: { trigger: "axis" },
         xAxis: { type: "category", data: x.labels, name: L.risk, nameLocation: "middle", nameGap: 32,
           axisLabel: { rotate: 30, fontSize: 10 } },
         yAxis: { type: "value", name: L.customers },
         series: [{ type: "bar", data: x.counts.map(function (v, i) {
-          return { value: v, itemStyle: { color: BAND_COLORS[i < 3 ? 0 : (i < 5 ? 1 : 2)] } }; }) }]
+          // A tenth's colour is the band its upper half falls in.
+          var p = (i + 0.5) / x.counts.length;
+          var band = p >= x.high_from ? 2 : (p >= x.medium_from ? 1 : 0);
+          return { value: v, itemStyle: { color: BAND_COLORS[band] } }; }) }]
       };
     },
     reasons: function (d) {
