@@ -74,3 +74,18 @@ def test_queries_do_not_grow_with_the_matches(shanghai):
     for n in range(20):
         services.customer_create(by=shanghai.alice, owner=shanghai.alice, name=f"上海{n}")
     assert queries("上海") <= few + 2
+
+
+@pytest.mark.parametrize("probe", [2, 2_000])
+def test_broad_keys_read_newest_first_give_the_same_page(shanghai, monkeypatch, probe):
+    # PROBE 2: every tier takes the broad path (newest keys first, widening); 2,000: ids.
+    from kehu.customers import search_index
+
+    monkeypatch.setattr(search_index, "PROBE", probe)
+    filters = selectors.CustomerFilters(q="上海")
+    shown = [c.name for c in selectors.customer_list(user=shanghai.alice, filters=filters)]
+    assert shown == ["上海", "上海第4贸易有限公司", "上海第3贸易有限公司", "上海第2贸易有限公司"]
+    # Few of the keys visible to this user: the read widens until it has found them.
+    services.customer_create(by=shanghai.bob, owner=shanghai.charlie, name="上海南方公司")
+    south = [c.name for c in selectors.customer_list(user=shanghai.charlie, filters=filters)]
+    assert south == ["上海南方公司"]

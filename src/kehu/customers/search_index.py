@@ -22,6 +22,9 @@ from kehu.customers.search import NAME, Query, customer_keys
 # query: 上海, zhang, 王) are joined with the visible customers newest first, which stops
 # after the cap.
 PROBE = 2_000
+# The most keys of a broad prefix read newest first before all of them are (a user who
+# sees few of its customers).
+BROAD_READ_MAX = 50_000
 
 
 @dataclass
@@ -61,10 +64,24 @@ def _tier_ids(qs: QuerySet, keys: Q, *, seen: set[int], want: int, verify: str =
         if not candidates:
             return []
         rows = qs.filter(id__in=sorted(candidates))
-    else:
-        rows = qs.filter(id__in=SearchKey.objects.filter(keys).values("customer_id"))
+        return _newest(rows, want=want, verify=verify)
+    # A broad prefix (上海, zhang, 王: tens of thousands of keys, in key order): the newest
+    # few of its customers first, read from the index alone, and more only if too few of
+    # them are visible — rather than looking up every one of them to sort by id.
+    matching = SearchKey.objects.filter(keys).order_by("-customer_id").values("customer_id")
+    found: list[int] = []
+    limit = 2 * want
+    while limit <= BROAD_READ_MAX:
+        rows = qs.filter(id__in=matching[:limit])
         if seen:
             rows = rows.exclude(id__in=sorted(seen))
+        found = _newest(rows, want=want, verify=verify)
+        if len(found) >= want:
+            return found
+        limit *= 4
+    rows = qs.filter(id__in=matching)
+    if seen:
+        rows = rows.exclude(id__in=sorted(seen))
     return _newest(rows, want=want, verify=verify)
 
 

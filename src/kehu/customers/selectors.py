@@ -59,10 +59,10 @@ def search_refused(*, user: Any, q: str) -> bool:
     return parse_query(q, personal=can(user, Action.SEARCH_PERSONAL_DATA)).refused
 
 
-# A search ranks at most this many customers (more: the count says "1,000+" and the user
+# A search ranks at most this many customers (more: the count says "200+" and the user
 # narrows the query). Ranking every match of a broad query (上海: tens of thousands at a
-# million customers) would cost more than the page.
-SEARCH_CAP = 1_000
+# million customers) would cost more than the page: each ranked customer is looked up.
+SEARCH_CAP = 200
 
 
 def _apply_search(qs: QuerySet, q: str, *, personal: bool) -> tuple[QuerySet, bool]:
@@ -83,7 +83,7 @@ def _apply_search(qs: QuerySet, q: str, *, personal: bool) -> tuple[QuerySet, bo
     )
     qs = qs.filter(id__in=ranked.ids).annotate(search_rank=rank)
     # capped_count reads the search's cap from the query, which the callers' further
-    # filters and orderings copy along: "1,000+", not the count of the ranked ids.
+    # filters and orderings copy along: "200+", not the count of the ranked ids.
     qs.query.kehu_count_cap = cap  # type: ignore[attr-defined]
     return qs, True
 
