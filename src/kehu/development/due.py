@@ -48,7 +48,7 @@ def due_cards(*, user: Any, today: dt.date, kind: str, scope: str = "mine", limi
 def card_url(card: Card) -> str:
     if card.lead_id:
         return reverse("development:lead_detail", args=[card.lead_id])
-    return reverse("customers:detail", args=[card.customer_id])
+    return reverse("development:customer_card", args=[card.customer_id])
 
 
 def due_source(

@@ -11,6 +11,7 @@ urlpatterns = [
     path("pipeline/", views_pipeline.pipeline, name="pipeline"),
     path("opportunities/<int:pk>/move/", views_pipeline.opportunity_move, name="opportunity_move"),
     path("report/", views_pipeline.report, name="report"),
+    path("customers/<int:customer_pk>/card/", views_pipeline.customer_card, name="customer_card"),
     path("<int:pk>/", views.lead_detail, name="lead_detail"),
     path("<int:pk>/man/", views.lead_man, name="lead_man"),
     path("<int:pk>/grade/", views.lead_grade, name="lead_grade"),

@@ -112,3 +112,44 @@ def report(request: HttpRequest) -> HttpResponse:
         "development/report.html",
         {"sources": sources, "reps": by_rep, "months": by_month, "cities": by_city},
     )
+
+
+# --- cards of customers ---------------------------------------------------------------------
+
+
+@login_required
+def customer_card(request: HttpRequest, customer_pk: int) -> HttpResponse:
+    """A customer's development card: opened (numbered, graded C) on a POST when it has
+    none; regraded with a reason; its cadence dates and grade history."""
+    from kehu.development import selectors, services
+    from kehu.development.forms import GradeForm
+    from kehu.development.models import Card
+
+    customer = (
+        permissions.visible_customers(request.user, include_archived=True)
+        .filter(pk=customer_pk)
+        .first()
+    )
+    if customer is None:
+        raise Http404
+    card = Card.objects.filter(customer=customer).first()
+    form = GradeForm(initial={"grade": card.grade if card else "C"})
+    status = 200
+    if request.method == "POST":
+        permissions.require(request.user, Action.CHANGE)
+        if card is None:
+            card = services.card_for_customer(customer=customer, by=request.user)
+        else:
+            form = GradeForm(request.POST)
+            if form.is_valid():
+                card = services.card_regrade(card=card, by=request.user, **form.cleaned_data)
+            else:
+                status = 422
+    context = {
+        "customer": customer,
+        "card": card,
+        "grade_form": form,
+        "grade_history": selectors.grade_history(card=card) if card else [],
+        "can_change": permissions.can(request.user, Action.CHANGE, customer),
+    }
+    return render(request, "development/customer_card.html", context, status=status)
