@@ -29,6 +29,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/kehu_retention_bench"
 BOOK = 5_000  # customers per rep
+TEAM_SIZE = 10  # reps per team: a rep sees their team's 50,000 customers, as in a real branch
 TARGET_SECONDS = 60
 TIERS = [("key", 2), ("major", 8), ("ordinary", 30), ("small", 60)]
 BANDS = [("high", 8), ("medium", 17), ("low", 75)]
@@ -76,6 +77,7 @@ def ensure_data(customers: int) -> dict:
     from kehu.customers.models import Customer
 
     if Customer.objects.count() == customers:
+        arrange_teams()
         return {"reused": True}
     if Customer.objects.exists():
         sys.exit("The benchmark database holds another number of customers: drop it first.")
@@ -83,6 +85,7 @@ def ensure_data(customers: int) -> dict:
     team = Team.objects.get_or_create(name="Bench")[0]
     users = get_user_model()
     reps = []
+    # Teams of TEAM_SIZE reps are arranged after the load (arrange_teams).
     for r in range(customers // BOOK):
         user = users.objects.create_user(username=f"bench-rep-{r}", password="kehu-bench")
         Profile.objects.create(user=user, role=Role.SALES, team=team)
@@ -113,8 +116,42 @@ def ensure_data(customers: int) -> dict:
                     lifecycle_status="active",
                 )
                 copy.write_row([row[c] for c in names])
+    arrange_teams()
+    with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) customers_customer")
     return {"reused": False, "load_seconds": round(time.perf_counter() - started, 1)}
+
+
+def arrange_teams() -> None:
+    """Reps in teams of TEAM_SIZE, each customer in its owner's team; the manager manages
+    the first team (idempotent)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from kehu.core.models import Profile, Team
+
+    reps = list(
+        get_user_model()
+        .objects.filter(username__startswith="bench-rep-")
+        .values_list("id", "username")
+    )
+    reps.sort(key=lambda r: int(r[1].rsplit("-", 1)[1]))
+    if Team.objects.filter(name="Bench 0").exists():
+        return
+    for start in range(0, len(reps), TEAM_SIZE):
+        team = Team.objects.create(name=f"Bench {start // TEAM_SIZE}")
+        ids = [pk for pk, _name in reps[start : start + TEAM_SIZE]]
+        Profile.objects.filter(user_id__in=ids).update(team=team)
+    first = Team.objects.get(name="Bench 0")
+    manager = get_user_model().objects.get(username="bench-manager")
+    Profile.objects.filter(user=manager).update(team=first)
+    first.managers.set([manager])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE customers_customer c SET team_id = p.team_id FROM core_profile p "
+            "WHERE p.user_id = c.owner_id AND c.team_id IS DISTINCT FROM p.team_id"
+        )
+        cursor.execute("VACUUM (ANALYZE) customers_customer")
 
 
 def reset_retention() -> None:

@@ -98,6 +98,13 @@ class Task(Audited, TimeStamped):
             models.Index(fields=["assigned_to", "status", "due_on"]),
             models.Index(fields=["customer", "status"]),
             models.Index(fields=["playbook", "status"]),
+            # Today: a person's open tasks, most value at risk first, read in index order so
+            # the page stops after its first rows instead of sorting the whole book.
+            models.Index(
+                fields=["assigned_to", "-priority", "due_on", "id"],
+                condition=models.Q(status="open"),
+                name="task_open_by_priority",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from kehu.retention import bulk, control, policy, triggers
 from kehu.retention.models import ControlAssignment, ExitReason, PolicyVersion, Task, WorthFlag
 
 OPEN = Task.Status.OPEN
+ANALYZE_AFTER = 10_000
 
 # --- policy --------------------------------------------------------------------------------
 
@@ -263,6 +264,11 @@ def generate_tasks(
                 }
             )
     bulk.insert(Task, tasks)
+    if len(tasks) > ANALYZE_AFTER and connection.vendor == "postgresql":
+        # The planner's statistics, or the Today page plans for an empty table until
+        # autovacuum gets round to it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE retention_task")
     result.created = len(tasks)
     audit.record(
         action="create",

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from kehu.retention.models import ExitReason, PolicyVersion, Task, WorthFlag
 from kehu.retention.policy import BANDS, TIERS
 
 MANAGER_SCOPES = ("mine", "team")
+PAGE = 60
 
 
 def _may_see_team(user: Any) -> bool:
@@ -41,7 +44,11 @@ def _today(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     if scope not in MANAGER_SCOPES or (scope == "team" and not _may_see_team(request.user)):
         scope = "mine"
     day = timezone.localdate()
-    items = duelist.due_items(user=request.user, today=day, scope=scope)  # type: ignore[arg-type]
+    # A page of the most pressing items: the list is sorted overdue first, then by value at
+    # risk, so what is cut is the least urgent (the count says so).
+    items = duelist.due_items(user=request.user, today=day, scope=scope, limit=PAGE + 1)  # type: ignore[arg-type]
+    more = len(items) > PAGE
+    items = items[:PAGE]
     return render(
         request,
         "retention/today.html",
@@ -53,6 +60,29 @@ def _today(request: HttpRequest, *, status: int = 200) -> HttpResponse:
             "outcomes": Task.Outcome.choices,
             "reasons": ExitReason.Reason.choices,
             "overdue": sum(1 for i in items if i.overdue_on(day)),
+            "more": more,
+            "reason_options": format_html_join(
+                "", '<option value="{}">{}</option>', ExitReason.Reason.choices
+            ),
+            "outcome_buttons": format_html_join(
+                "",
+                '<button name="outcome" value="{}"{}>{}</button>',
+                (
+                    (v, mark_safe(' class="primary"') if v == "saved" else "", label)
+                    for v, label in Task.Outcome.choices
+                ),
+            ),
+            # Labels translated once, not once per item (the page's main cost was template
+            # work repeated for every item).
+            "labels": {
+                "done": _("Done…"),
+                "note": _("Note (optional)"),
+                "why": _("If they left: why?"),
+                "words": _("In their words"),
+                "overdue_since": _("Overdue since"),
+                "due": _("Due"),
+                "value": _("Value at risk"),
+            },
         },
         status=status,
     )
