@@ -81,3 +81,9 @@ def test_one_address_is_rate_limited(org, anon, settings):
     assert not Lead.objects.filter(name="三").exists()
     other = Client(REMOTE_ADDR="10.9.9.9")
     assert other.post(URL, {**GOOD, "name": "四"}).status_code == 200
+
+
+def test_embedding_site_chooses_the_language(db, anon):
+    r = anon.get(URL + "?lang=zh-hans")
+    assert "联系我们" in r.content.decode() and 'lang="zh-hans"' in r.content.decode()
+    assert "Contact us" in anon.get(URL + "?lang=en").content.decode()

@@ -4,13 +4,16 @@ spam-protected by a honeypot field and a per-address rate limit (kehu.developmen
 CSRF is off for this one view: the form changes nothing a signed-in session owns (it only
 files a lead), and a page embedded in a third-party site often gets no first-party cookie
 to carry a token. A bot that fills the honeypot is thanked like a person and nothing is
-saved, so it cannot tell what gave it away."""
+saved, so it cannot tell what gave it away.
+
+Embed it with ``<iframe src="https://kehu.example/forms/lead/?lang=zh-hans">``."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
@@ -29,9 +32,19 @@ def _embeddable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _language(request: HttpRequest) -> None:
+    """``?lang=zh-hans`` (or ``en``): the embedding site picks the form's language; the
+    form posts back to the same address, so its answer keeps it."""
+    wanted = request.GET.get("lang", "").lower()
+    if wanted in {code for code, _name in settings.LANGUAGES}:
+        translation.activate(wanted)
+        request.LANGUAGE_CODE = wanted
+
+
 @csrf_exempt
 @xframe_options_exempt
 def web_lead(request: HttpRequest) -> HttpResponse:
+    _language(request)
     form = WebLeadForm(request.POST or None)
     if request.method != "POST":
         return _embeddable(render(request, "development/web_form.html", {"form": form}))
