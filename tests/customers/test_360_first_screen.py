@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _health(client, customer) -> str:
+    client.cookies["django_language"] = "en"
     body = client.get(f"/customers/{customer.pk}/").content.decode()
     start = body.index('id="health"')
     return body[start : body.index("</section>", start)]

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from kehu.customers import fields as customer_fields
 from kehu.customers.models import Customer
+from kehu.customers.money import to_decimal
 
 # Bookkeeping columns that change with every write and tell the reader nothing.
-HIDDEN = frozenset({"version", "created_at", "updated_at", "created_by_id", "search_text"})
+HIDDEN = frozenset({"id", "version", "created_at", "updated_at", "created_by_id", "search_text"})
 
 
 @dataclass
@@ -64,7 +65,9 @@ def _label(model: type[models.Model] | None, f: models.Field | None, attname: st
     if model is Customer and f is not None and f.name in customer_fields.BY_NAME:
         return capfirst(str(customer_fields.field(f.name).label))
     if f is not None:
-        return capfirst(str(f.verbose_name))
+        # A field named without gettext (sales' payment.invoice) still finds its word in the
+        # catalogue ("Invoice"); a translated one passes through unchanged.
+        return _(capfirst(str(f.verbose_name)))
     return attname.replace("_", " ")
 
 
@@ -112,6 +115,10 @@ def _value(f: models.Field | None, value: Any, names: dict[tuple, str]) -> str:
         parsed_day = parse_date(value)
         if parsed_day is not None:
             return formats.date_format(parsed_day, "SHORT_DATE_FORMAT")
+    if isinstance(f, models.DecimalField):
+        amount = to_decimal(value, f.decimal_places)
+        if amount is not None:
+            return f"{amount:,}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -135,7 +142,7 @@ def readable_events(events: list[Any]) -> list[ReadableEvent]:
     names = _lookup_names(wanted)
     out = []
     for ev, model, rows in parsed:
-        record = capfirst(str(model._meta.verbose_name)) if model is not None else ev.model
+        record = _(capfirst(str(model._meta.verbose_name))) if model is not None else ev.model
         who = _name_of(ev.user) if ev.user_id else (ev.source or _("System"))
         changes = [
             Change(_label(model, f, attname), _value(f, pair[0], names), _value(f, pair[1], names))

@@ -49,10 +49,24 @@
       show(nav, name, false);
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", fromHash);
-  } else {
+  // <details data-fold-on-phone open>: open on a wide screen, folded away on a phone.
+  function foldOnPhone() {
+    if (window.matchMedia("(max-width: 700px)").matches) {
+      document.querySelectorAll("details[data-fold-on-phone]").forEach(function (d) {
+        // A search already typed stays in view.
+        if (!d.querySelector("input[type=search]:not([value=''])")) d.open = false;
+      });
+    }
+  }
+
+  function onLoad() {
     fromHash();
+    foldOnPhone();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onLoad);
+  } else {
+    onLoad();
   }
   window.addEventListener("hashchange", fromHash);
 })();
