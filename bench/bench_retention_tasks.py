@@ -94,28 +94,26 @@ def ensure_data(customers: int) -> dict:
     Profile.objects.create(user=manager, role=Role.MANAGER, team=team)
     team.managers.add(manager)
     template = Customer(name="x", team=team)
-    fields = [
-        f for f in Customer._meta.concrete_fields if f.name not in ("id",)
-    ]
+    fields = [f for f in Customer._meta.concrete_fields if f.name not in ("id",)]
     names = [f.column for f in fields]
     now = dt.datetime.now(dt.UTC)
     base = {f.column: f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields}
     base.update(created_at=now, updated_at=now, aliases="[]", attributes="{}", version=1)
     rng = random.Random(11)
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY customers_customer ({', '.join(names)}) FROM STDIN") as copy:
-            for i in range(customers):
-                row = dict(base)
-                row.update(
-                    name=f"客户{i}",
-                    owner_id=reps[i // BOOK],
-                    tier=_pick(TIERS, rng.random()),
-                    churn_band=_pick(BANDS, rng.random()),
-                    value_at_risk=(i * 7919) % 50_000,
-                    churn_probability=0.5,
-                    lifecycle_status="active",
-                )
-                copy.write_row([row[c] for c in names])
+    sql = f"COPY customers_customer ({', '.join(names)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for i in range(customers):
+            row = dict(base)
+            row.update(
+                name=f"客户{i}",
+                owner_id=reps[i // BOOK],
+                tier=_pick(TIERS, rng.random()),
+                churn_band=_pick(BANDS, rng.random()),
+                value_at_risk=(i * 7919) % 50_000,
+                churn_probability=0.5,
+                lifecycle_status="active",
+            )
+            copy.write_row([row[c] for c in names])
     arrange_teams()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) customers_customer")
@@ -200,9 +198,7 @@ def run(args: argparse.Namespace) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument(
-        "--database", default=os.environ.get("KEHU_BENCH_RETENTION_DB", DEFAULT_DB)
-    )
+    parser.add_argument("--database", default=os.environ.get("KEHU_BENCH_RETENTION_DB", DEFAULT_DB))
     report = run(parser.parse_args())
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "retention_tasks.json").write_text(json.dumps(report, indent=2) + "\n")

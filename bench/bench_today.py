@@ -45,9 +45,7 @@ def measure(client, path: str, n: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument(
-        "--database", default=os.environ.get("KEHU_BENCH_RETENTION_DB", DEFAULT_DB)
-    )
+    parser.add_argument("--database", default=os.environ.get("KEHU_BENCH_RETENTION_DB", DEFAULT_DB))
     args = parser.parse_args()
     setup(args.database)
     from django.conf import settings

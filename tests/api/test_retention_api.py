@@ -104,7 +104,8 @@ def test_bad_policy_is_refused(api, org):
         "/retention/policy", {"playbooks": {"x": {"steps": [{"kind": "fly"}]}}, "cells": {}}
     )
     assert response.status_code in (400, 422)
-    assert "unknown kind" in response.content.decode()
+    message = response.json()["detail"][0]["msg"]
+    assert "unknown kind" in message or "未知类型" in message
     assert PolicyVersion.objects.count() == 1
 
 

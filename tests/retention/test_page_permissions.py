@@ -49,7 +49,8 @@ def test_bad_policy_json_is_a_400_naming_the_line(org, client):
     services.current_policy()
     response = login(client, org.root).post("/retention/policy/", {"playbooks": "{\n oops"})
     assert response.status_code == 400
-    assert "line 2" in response.content.decode()
+    body = response.content.decode()
+    assert "line 2" in body or "第 2 行" in body
     assert PolicyVersion.objects.count() == 1
 
 

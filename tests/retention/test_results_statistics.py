@@ -66,7 +66,7 @@ def test_lift_matches_hand_computation(org, client):
     # Profit per customer: treated (50+150)/4 = 50, control 50/4 = 12.5 → 37.5 × 4 − 40.
     assert result.profit_saved == pytest.approx(37.5 * 4 - 40)
     body = login(client, org.mia).get("/retention/results/playbook:try_hard/").content.decode()
-    assert "plain-statement" in body and "includes zero" in body
+    assert 'id="plain-statement"' in body and "includes-zero" in body
 
 
 def test_manager_results_cover_only_their_customers(org):
