@@ -244,6 +244,8 @@ class Card(Audited, TimeStamped):
             models.Index(fields=["owner", "is_active", "next_call_on"]),
             models.Index(fields=["owner", "is_active", "next_visit_on"]),
             models.Index(fields=["team", "is_active", "next_review_on"]),
+            models.Index(fields=["team", "is_active", "next_call_on"]),
+            models.Index(fields=["team", "is_active", "next_visit_on"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -24,6 +24,8 @@ from kehu.development.forms import DisqualifyForm, GradeForm, LeadForm, ManForm,
 from kehu.development.models import Card, Grade, Lead
 
 PAGE_SIZE = 50
+# Due cards shown per kind on the review list: the most overdue first; a day's work.
+REVIEW_ROWS = 100
 
 
 def _lead(request: HttpRequest, pk: int) -> Lead:
@@ -339,7 +341,11 @@ def review_list(request: HttpRequest) -> HttpResponse:
         (
             kind,
             label,
-            list(due.due_cards(user=request.user, today=today, kind=kind, scope=scope, limit=200)),
+            list(
+                due.due_cards(
+                    user=request.user, today=today, kind=kind, scope=scope, limit=REVIEW_ROWS
+                )
+            ),
         )
         for kind, (_column, label) in due.KINDS.items()
     ]
