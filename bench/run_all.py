@@ -19,6 +19,7 @@ BENCHES = {
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],
     "load": ["bench_load.py"],
+    "search": ["bench_search.py"],
     "web": ["bench_web.py"],
 }
 

@@ -22,9 +22,10 @@ from kehu.customers.search import NAME, Query, customer_keys
 # query: 上海, zhang, 王) are joined with the visible customers newest first, which stops
 # after the cap.
 PROBE = 2_000
-# The most keys of a broad prefix read newest first before all of them are (a user who
-# sees few of its customers).
-BROAD_READ_MAX = 50_000
+# The most keys of a broad prefix read newest first before all of them are: a user who
+# sees few of its customers (a manager searching another region's city) pays one look-up
+# per match either way, and each wider read repeats the narrower one's.
+BROAD_READ_MAX = 4_000
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _tier_ids(qs: QuerySet, keys: Q, *, seen: set[int], want: int, verify: str =
         found = _newest(rows, want=want, verify=verify)
         if len(found) >= want:
             return found
-        limit *= 4
+        limit *= 8
     rows = qs.filter(id__in=matching)
     if seen:
         rows = rows.exclude(id__in=sorted(seen))
