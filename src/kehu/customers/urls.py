@@ -11,6 +11,7 @@ urlpatterns = [
     path("owners/", views.owner_picker, name="owner_picker"),
     path("bulk-reassign/", views.customer_bulk_reassign, name="bulk_reassign"),
     path("pool/", views.customer_pool, name="pool"),
+    path("export.csv", views.customer_export, name="export"),
     path("<int:pk>/claim/", views.customer_claim, name="claim"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
