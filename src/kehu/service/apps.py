@@ -14,6 +14,10 @@ class ServiceConfig(AppConfig):
         from kehu.service import rules
 
         rules.register()
+        # Its tickets on the Today page (core cannot import this app).
+        from kehu.service import today
+
+        today.register()
         # Its entries on the customer's timeline (customers cannot import this app).
         from kehu.service import timeline
 
