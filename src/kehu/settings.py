@@ -308,6 +308,14 @@ DEFAULT_FROM_EMAIL = env_str("KEHU_EMAIL_FROM", "kehu@localhost")
 # Notifications are e-mailed too when mail is configured; links in them start with this.
 KEHU_NOTIFY_EMAIL = env_bool("KEHU_NOTIFY_EMAIL", bool(EMAIL_HOST))
 KEHU_BASE_URL = env_str("KEHU_BASE_URL", "")
+# Service desk: the team key customers' tickets go to (a team name; empty: no routing), the
+# working calendar of the deadlines (cn: China's official days; none: Monday to Friday), the
+# largest attachment, and the shared secret that signs the telephone system's call webhooks
+# (empty: the call endpoints answer 403).
+KEHU_SERVICE_KEY_TEAM = env_str("KEHU_SERVICE_KEY_TEAM", "")
+KEHU_SERVICE_CALENDAR = env_str("KEHU_SERVICE_CALENDAR", "cn")
+KEHU_TICKET_ATTACHMENT_MAX_MB = env_int("KEHU_TICKET_ATTACHMENT_MAX_MB", 10)
+KEHU_CTI_SECRET = env_str("KEHU_CTI_SECRET", "")
 
 LOGGING = {
     "version": 1,
