@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.customers import views
+from kehu.customers import views, views_ownership
 
 app_name = "customers"
 
@@ -8,11 +8,11 @@ urlpatterns = [
     path("", views.customer_list, name="list"),
     path("new/", views.customer_create, name="create"),
     path("pick/", views.customer_picker, name="picker"),
-    path("owners/", views.owner_picker, name="owner_picker"),
-    path("bulk-reassign/", views.customer_bulk_reassign, name="bulk_reassign"),
-    path("pool/", views.customer_pool, name="pool"),
+    path("owners/", views_ownership.owner_picker, name="owner_picker"),
+    path("bulk-reassign/", views_ownership.customer_bulk_reassign, name="bulk_reassign"),
+    path("pool/", views_ownership.customer_pool, name="pool"),
     path("export.csv", views.customer_export, name="export"),
-    path("<int:pk>/claim/", views.customer_claim, name="claim"),
+    path("<int:pk>/claim/", views_ownership.customer_claim, name="claim"),
     path("<int:pk>/", views.customer_detail, name="detail"),
     path("<int:pk>/edit/", views.customer_edit, name="edit"),
     path("<int:pk>/history/", views.customer_history, name="history"),
