@@ -53,3 +53,17 @@ def test_convert_unqualified_names_the_answers(api, org, leads):  # noqa: F811
 def test_not_json_is_a_4xx(api, org):  # noqa: F811
     r = api("alice").raw_post("/leads", "{not json")
     assert 400 <= r.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "body,status",
+    [("{nope", 400), ('{"customer_id": "x"}', 422), ('{"into": 1}', 422), ("[1]", 422)],
+)
+def test_convert_bad_body(api, org, leads, body, status):  # noqa: F811
+    from tests.development.conftest import qualify_all
+
+    qualify_all(leads.north, org.alice)
+    before = snapshot()
+    r = api("alice").raw_post(f"/leads/{leads.north.pk}/convert", body)
+    assert r.status_code == status, r.content
+    assert snapshot() == before

@@ -45,3 +45,27 @@ def test_other_teams_rep_gets_404(api, org):  # noqa: F811
     assert charlie.post(f"/leads/{lead_id}/convert").status_code == 404
     lead = Lead.objects.get(pk=lead_id)
     assert lead.money == before and lead.status == "open" and lead.customer_id is None
+
+
+def test_convert_without_any_body(api, org):  # noqa: F811
+    """``curl -X POST …/convert`` sends no body and no content type: still 201."""
+    alice = api("alice")
+    lead_id = alice.post("/leads", {"name": "丙", "phone": "13700001111", "source": "event"})
+    lead_id = lead_id.json()["id"]
+    alice.patch(f"/leads/{lead_id}", {"money": "yes", "authority": "yes", "need": "yes"})
+    r = alice.client.post(f"/api/v1/leads/{lead_id}/convert")
+    assert r.status_code == 201, r.content
+    assert alice.get(f"/customers/{r.json()['customer_id']}").json()["source"] == "event"
+
+
+def test_convert_into_existing_customer(api, org):  # noqa: F811
+    alice = api("alice")
+    lead_id = alice.post("/leads", {"name": "张伟", "phone": "+8613800138000", "source": "press"})
+    lead_id = lead_id.json()["id"]
+    assert alice.get(f"/leads/{lead_id}/matches").json()["customers"][0]["customer_id"] == (
+        org.customer.pk
+    )
+    alice.patch(f"/leads/{lead_id}", {"money": "yes", "authority": "yes", "need": "yes"})
+    r = alice.post(f"/leads/{lead_id}/convert", {"customer_id": org.customer.pk})
+    assert r.status_code == 201 and r.json()["customer_id"] == org.customer.pk
+    assert r.json()["created"] is False

@@ -12,13 +12,15 @@ Creating never refuses a probable duplicate: the likely customers and leads come
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, ValidationError
 from django.db import transaction
 from django.http import Http404
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import ValidationError as PydanticError
 
 from kehu.api.common import ApiRequest, paginate, ref, user_ref, visible_customer
 from kehu.api.schemas import READ_ERRORS, WRITE_ERRORS, Id, Input, text
@@ -326,9 +328,34 @@ def update_lead(request: ApiRequest, lead_id: int, payload: LeadPatch) -> dict[s
     return lead_out(lead, user=user)
 
 
+def _convert_body(request: ApiRequest) -> ConvertIn:
+    """The body is optional (``curl -X POST …/convert`` sends none): empty means {}."""
+    if request.content_type != "application/json":
+        # No body, or a form post: the form's fields (usually none).
+        data: Any = {k: v for k, v in request.POST.items()}
+    else:
+        raw = request.body.strip()
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            raise BadRequest("The body is not JSON.") from None
+    if not isinstance(data, dict):
+        raise ValidationError({NON_FIELD_ERRORS: ["Send a JSON object."]})
+    try:
+        return ConvertIn.model_validate(data)
+    except PydanticError as exc:
+        raise ValidationError(
+            {
+                ".".join(str(p) for p in e["loc"]) or NON_FIELD_ERRORS: [e["msg"]]
+                for e in exc.errors()
+            }
+        ) from None
+
+
 @router.post("/leads/{lead_id}/convert", response={201: ConvertOut, **WRITE_ERRORS})
-def convert_lead(request: ApiRequest, lead_id: int, payload: ConvertIn | None = None) -> Status:
-    """A qualified lead becomes a customer with the lead's source; its calls and visits
+def convert_lead(request: ApiRequest, lead_id: int) -> Status:
+    """A qualified lead becomes a customer with the lead's source (the body is optional:
+    ``{"customer_id": …}`` converts into that existing customer instead); its calls and visits
     move to the customer's timeline and its card stays with it. ``customer_id``: convert
     into that existing customer instead. ``matches`` names existing customers it resembles
     (when a new one was created: check them, and merge if it is the same person)."""
@@ -337,9 +364,10 @@ def convert_lead(request: ApiRequest, lead_id: int, payload: ConvertIn | None = 
     with transaction.atomic():
         lead = _lead(user, lead_id)
         into = None
-        if payload is not None and payload.customer_id is not None:
+        customer_id = _convert_body(request).customer_id
+        if customer_id is not None:
             try:
-                into = visible_customer(user, payload.customer_id, include_archived=False)
+                into = visible_customer(user, customer_id, include_archived=False)
             except Http404:
                 raise ValidationError({"customer_id": ["No such customer."]}) from None
         matches = [c.as_dict() for c in selectors.lead_matches(user=user, lead=lead)]
