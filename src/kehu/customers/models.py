@@ -331,8 +331,8 @@ class SearchKey(models.Model):
     (``customers.search``). One prefix-indexed column answers every quick search on both
     SQLite and PostgreSQL."""
 
-    # The keys are a derived index, rebuilt from the customer (refresh_search_keys), six
-    # rows per customer: no database constraint (an orphan key is harmless, search joins
+    # The keys are a derived index, rebuilt from the customer (refresh_search_keys), ten to
+    # thirty rows per customer: no database constraint (an orphan key is harmless, search joins
     # the customer table; Django's collector still deletes the keys with their customer)
     # and no unique (customer, key) index (the refresh writes only missing keys). Each is
     # checked or maintained once per key, and an import writes millions of keys (what each
