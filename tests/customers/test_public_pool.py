@@ -93,3 +93,12 @@ def test_command_refuses_bad_days():
     with pytest.raises(CommandError) as err:
         call_command("pool", "release", "--days", "0")
     assert err.value.returncode == 2
+
+
+def test_worker_task_releases(org):
+    from kehu.customers import tasks
+
+    stale = _aged(org, "任务释放")
+    result = tasks.release_pool_task.call()
+    stale.refresh_from_db()
+    assert result == {"released": 1} and stale.owner is None
