@@ -19,6 +19,8 @@ BENCHES = {
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],
     "load": ["bench_load.py"],
+    "retention_tasks": ["bench_retention_tasks.py"],
+    "today": ["bench_today.py"],
     "search": ["bench_search.py"],
     "web": ["bench_web.py"],
 }

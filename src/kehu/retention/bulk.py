@@ -29,10 +29,10 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
             defaults[f.attname] = f.get_default()
     if connection.vendor != "postgresql":
         objs = [model(**{**defaults, **row}) for row in rows]
-        model.objects.bulk_create(objs, batch_size=BATCH)
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
         return len(objs)
     names = [f.attname for f in fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     count = 0
     sql = f"COPY {table} ({columns}) FROM STDIN"

@@ -24,7 +24,7 @@ class CompleteForm(forms.Form):
     reason_text = forms.CharField(label=_("In their words"), required=False, max_length=2000)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("outcome") == Task.Outcome.LEFT and not data.get("reason"):
             self.add_error("reason", _("Choose why the customer left."))
         return data

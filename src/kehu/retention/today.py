@@ -39,7 +39,7 @@ def _through_customer(q: Q) -> Q:
     out = Q()
     out.connector, out.negated = q.connector, q.negated
     out.children = [
-        _through_customer(child) if isinstance(child, Q) else (f"customer__{child[0]}", child[1])
+        _through_customer(child) if isinstance(child, Q) else (f"customer__{child[0]}", child[1])  # type: ignore[index]
         for child in q.children
     ]
     return out

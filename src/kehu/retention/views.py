@@ -121,7 +121,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("today")
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     # The form was wrong: the Today page again with the message, as a 400.
     return _today(request, status=400)
 
@@ -200,7 +200,7 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     form = FlagForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(list(form.errors.values())[0])
+            raise ValidationError([str(e) for errs in form.errors.values() for e in errs])
         services.flag_customer(
             customer=customer,
             reason=form.cleaned_data["reason"],
@@ -243,7 +243,7 @@ def record_exit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Exit reason recorded."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("retention:customer", pk=customer.pk)
 
 
