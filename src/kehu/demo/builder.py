@@ -35,7 +35,7 @@ from kehu.demo.service import build_service
 from kehu.demo.writer import Writer
 from kehu.retention.models import Task
 from kehu.sales.models import Invoice, Order, OrderLine, Payment
-from kehu.service.models import Ticket
+from kehu.service.models import Ticket, TicketMessage
 
 BATCH = 50_000
 # The label of the build's audit event. It keeps the name it had when the demo lived in
@@ -44,7 +44,7 @@ AUDIT_MODEL = "core.demo"
 # Every table a batch writes (the reference data — users, products, … — goes through the ORM).
 TABLES = (Customer, SearchKey, Customer.tags.through, ContactPoint, Address, OwnerHistory,
           CustomerShare, Relation, Order, OrderLine, Invoice, Payment, Interaction, Ticket,
-          Task)  # fmt: skip
+          TicketMessage, Task)  # fmt: skip
 
 
 @dataclass
@@ -196,6 +196,7 @@ def _batches(options: Options, org, clock: Clock, writer: Writer, fresh: bool, o
                 commerce.payments,
                 service.interactions,
                 service.tickets,
+                service.ticket_messages,
                 service.tasks,
             ):
                 writer.write(table)

@@ -1,6 +1,6 @@
 """Contacts with the batch's customers: interactions on every channel from sales, service,
-billing, marketing and the dealers; service tickets with the minutes they took; and the few
-tasks still open on the as-of day."""
+billing, marketing and the dealers; service tickets (kehu.demo.tickets); and the few tasks
+still open on the as-of day."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from kehu.demo.commerce import Alloc, Commerce
 from kehu.demo.common import Clock, Table, weighted_index, words
 from kehu.demo.customers import Plan, owner_on
 from kehu.demo.org import Org
+from kehu.demo.tickets import build_tickets
 from kehu.retention.models import Task
-from kehu.service.models import Ticket
 
 CHANNELS = ("phone", "field", "store", "chat", "email", "mail", "fax", "web", "partner")
 # Per department: channel weights (in CHANNELS order), share inbound, subjects, outcomes.
@@ -52,22 +52,13 @@ DEPARTMENTS = {
 }
 DEPTS = tuple(DEPARTMENTS)
 MINUTES = {"phone": (2, 25), "field": (30, 120), "store": (10, 60), "chat": (5, 30)}
-TICKET_CATEGORIES = {
-    "request": words("安装 维修 上门清洗 滤芯更换 配送"),
-    "inquiry": words("使用咨询 账单 产品咨询 保修政策"),
-    "complaint": words("产品质量 配送延误 服务态度 安装问题 收费争议"),
-}
-TICKET_KINDS = tuple(TICKET_CATEGORIES)
-SERVICE_COST_PER_TICKET = 20  # the default in kehu.insights (per ticket, plus 1 per minute)
-SLA_HOURS = {"urgent": 4, "high": 24, "normal": 72, "low": 168}
-ROOT_CAUSES = ("零部件批次问题", "安装工未按规范操作", "物流破损", "话务员解释不清", "系统计费错误")
-ACTIONS = ("更换整机并回访", "重新上门安装", "补发配件并致歉", "培训相关人员", "退还差价")
 
 
 @dataclass
 class Service:
     interactions: Table
     tickets: Table
+    ticket_messages: Table
     tasks: Table
 
 
@@ -121,9 +112,11 @@ def build_service(
     day = np.minimum(_days(rng, np.concatenate([p[2] for p in parts]),
                            np.concatenate([p[3] for p in parts])), 0)  # fmt: skip
     interactions = _interactions(rng, plan, org, clock, alloc, cust, dept, day)
+    service = build_tickets(rng, plan, org, clock, alloc, start, end, commerce)
     return Service(
         interactions=interactions,
-        tickets=_tickets(rng, plan, org, clock, alloc, start, end, commerce),
+        tickets=service.tickets,
+        ticket_messages=service.messages,
         tasks=_tasks(rng, plan, org, clock, alloc, commerce),
     )
 
@@ -180,79 +173,6 @@ def _interactions(rng, plan: Plan, org: Org, clock: Clock, alloc: Alloc, cust, d
             "outcome": outcome,
             "created_at": stamps,
             "updated_at": stamps,
-        },
-    )
-
-
-def _tickets(rng, plan: Plan, org: Org, clock: Clock, alloc: Alloc, start, end, commerce):
-    heavy = plan.is_("service_heavy")
-    orders = commerce.order_count
-    rate = np.where(orders > 0, 0.35 * clock.years / 2 * (1 + orders / 20), 0.05)
-    count = np.where(heavy, 8 + rng.poisson(8, plan.n), rng.poisson(rate))
-    count[plan.duplicate] = 0
-    cust = np.repeat(np.arange(plan.n), count)
-    m = len(cust)
-    day = np.minimum(_days(rng, start[cust], end[cust]), 0)
-    is_heavy = heavy[cust]
-    kind = np.where(
-        is_heavy,
-        rng.choice(3, m, p=[0.35, 0.2, 0.45]),
-        rng.choice(3, m, p=[0.55, 0.3, 0.15]),
-    )
-    category = np.empty(m, dtype=object)
-    for k, name in enumerate(TICKET_KINDS):
-        here = kind == k
-        options = np.array(TICKET_CATEGORIES[name], dtype=object)
-        category[here] = options[rng.integers(0, len(options), int(here.sum()))]
-    priority = np.array(tuple(SLA_HOURS), dtype=object)[rng.choice(4, m, p=[0.05, 0.2, 0.6, 0.15])]
-    sla = np.array([SLA_HOURS[p] for p in priority], dtype=np.int64) * 3600
-    opened = clock.stamps(day, clock.office_seconds(rng, m))
-    # Service time: ~20 minutes typically; hours for the service-heavy persona.
-    minutes = np.where(is_heavy, rng.lognormal(4.7, 0.6, m), rng.lognormal(3.0, 0.8, m))
-    minutes = np.minimum(minutes, 900)
-    # The persona's promise: serving them costs more than they earn us at the default rates
-    # (20 per ticket + 1 per minute, kehu.insights). Stretch their tickets until it does.
-    spent = np.bincount(cust, weights=minutes, minlength=plan.n)
-    needed = 1.3 * np.maximum(commerce.margin, 0) - SERVICE_COST_PER_TICKET * count
-    stretch = np.where(heavy & (spent > 0), np.maximum(needed / np.maximum(spent, 1), 1), 1)
-    minutes = np.ceil(minutes * stretch[cust]).astype(np.int64)
-    recent = day > -14
-    roll = rng.random(m)
-    status = np.where(roll < 0.7, "closed", "resolved").astype(object)
-    status[recent] = np.array(["open", "in_progress", "waiting", "resolved"], dtype=object)[
-        rng.integers(0, 4, int(recent.sum()))
-    ]
-    done = (status == "closed") | (status == "resolved")
-    hours = (rng.lognormal(3.0, 1.0, m) * 3600).astype(np.int64)
-    resolved = np.where(done, opened + hours.astype("timedelta64[s]"), np.datetime64("NaT", "s"))
-    complaint_done = (kind == 2) & done
-    labels = np.array(TICKET_KINDS, dtype=object)[kind]
-    return Table(
-        Ticket,
-        {
-            "id": alloc(Ticket, m),
-            "customer_id": plan.ids[cust],
-            "kind": labels,
-            "subject": (category + np.where(kind == 2, "投诉", "")).astype(object),
-            "category": category,
-            "channel": np.array(("phone", "chat", "email", "store", "web"), dtype=object)[
-                rng.choice(5, m, p=[0.5, 0.2, 0.15, 0.1, 0.05])
-            ],
-            "priority": priority,
-            "status": status,
-            "opened_at": opened,
-            "due_at": opened + sla.astype("timedelta64[s]"),
-            "resolved_at": resolved,
-            "assigned_to_id": rng.choice(org.service_agents, m),
-            "minutes_spent": minutes,
-            "root_cause": np.where(
-                complaint_done, np.array(ROOT_CAUSES, dtype=object)[rng.integers(0, 5, m)], ""
-            ),
-            "corrective_action": np.where(
-                complaint_done, np.array(ACTIONS, dtype=object)[rng.integers(0, 5, m)], ""
-            ),
-            "created_at": opened,
-            "updated_at": np.where(done, resolved, opened),
         },
     )
 
