@@ -35,6 +35,7 @@ from kehu.insights import selectors, selectors_churn, selectors_churn_report
 from kehu.insights.models import RFM_SEGMENTS
 
 PAGE_SIZE = 50
+SCORE_FILTER_COUNT_CAP = 1_000
 
 
 def _page_context(request: HttpRequest) -> dict[str, Any]:
@@ -46,7 +47,10 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
     customers = list(qs[offset : offset + PAGE_SIZE + 1])
     has_next = len(customers) > PAGE_SIZE
     customers = customers[:PAGE_SIZE]
-    total, more = capped_count(qs)
+    # Segment and reason are the run's scores, looked up per customer: counting stops sooner.
+    total, more = capped_count(
+        qs, cap=SCORE_FILTER_COUNT_CAP if filters.segment or filters.reason else None
+    )
     query = urlencode(filters.as_query())
     teams, owners = selectors_churn.filter_choices(request.user)
     return {
