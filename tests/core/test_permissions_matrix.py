@@ -41,6 +41,11 @@ ROLE_MAY = {
     Action.SEE_HISTORY: EVERYONE - {"ana"},
     Action.EXPORT_PERSONAL_DATA: MANAGING,
     Action.ERASE: {"root"},
+    # The playbooks are the company's policy; a flag takes a customer out of retention.
+    Action.EDIT_RETENTION_POLICY: {"root"},
+    Action.FLAG_NOT_WORTH_KEEPING: MANAGING,
+    # Reps take customers from the public pool (公海); service and partners don't own any.
+    Action.CLAIM: {"alice", "bob", "charlie"} | MANAGING,
 }
 # Who sees which customer: "own" is alice's in North shared with P1 (org.customer);
 # "other_team" is charlie's in South; "shared" is charlie's, shared with P2.
