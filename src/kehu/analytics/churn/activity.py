@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from scipy.special import expit
 
 from kehu.analytics import engines as E
 from kehu.analytics.churn import features as F
@@ -223,7 +224,7 @@ class ActivityModel:
         )
 
     def predict_proba(self, feats: dict[str, np.ndarray]) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.predict_raw(feats)))
+        return expit(self.predict_raw(feats))  # no overflow warning for a very safe customer
 
     def group_contributions(self, feats: dict[str, np.ndarray]) -> np.ndarray:
         """(customers, reason groups) contributions to the calibrated log-odds."""
