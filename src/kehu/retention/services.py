@@ -163,8 +163,10 @@ def _due(as_of: dt.date, step: dict[str, Any]) -> dt.date:
 
 
 def _step_title(book: dict[str, Any], number: int) -> str:
-    step = book["steps"][number - 1]
-    return f"{Task.StepKind(step['kind']).label} · {book['name']}"[:200]
+    # The playbook's name and the step's number; the step's kind is its own column, shown in
+    # the reader's language (a title built with a translated label would keep the language
+    # of whoever generated the task, the worker's).
+    return f"{book['name']} · {number}/{len(book['steps'])}"[:200]
 
 
 def _candidates(as_of: dt.date, fired: dict[int, tuple[str, str]]) -> list[tuple]:
