@@ -150,7 +150,10 @@ def build_tickets(
     stuck = (day > -30) & (rng.random(m) < 0.3)
     r2[stuck] *= 4
     responded_at = _between(opened, response_due, np.minimum(r1, 8))
-    resolved_at = _between(opened, due, np.minimum(np.maximum(r2, r1 + 0.01), 12))
+    # Resolved after the first answer (half an hour at least), however the shares fell.
+    resolved_at = np.maximum(
+        _between(opened, due, np.minimum(r2, 12)), responded_at + np.timedelta64(1800, "s")
+    )
 
     now = clock.stamps(np.zeros(1, dtype=np.int64), 19 * 3600)[0]
     done = resolved_at <= now
@@ -217,11 +220,11 @@ def build_tickets(
     )
     return TicketTables(tickets, _messages(rng, alloc, ids, channel, kind, agent, opened,
                                            responded_at, answered, resolved_at, done,
-                                           resolution))  # fmt: skip
+                                           resolution, now))  # fmt: skip
 
 
 def _messages(rng, alloc, ids, channel, kind, agent, opened, responded, answered, resolved, done,
-              resolution) -> Table:  # fmt: skip
+              resolution, now) -> Table:  # fmt: skip
     """The thread: the customer's message (written channels), the first reply, an internal
     note on most faults and complaints, and the closing reply."""
     m = len(ids)
@@ -229,6 +232,7 @@ def _messages(rng, alloc, ids, channel, kind, agent, opened, responded, answered
     note_at = np.where(
         done, responded + ((resolved - responded) // 2), responded + np.timedelta64(600, "s")
     )
+    noted &= note_at <= now
     parts = (
         (np.isin(channel, WRITTEN), "incoming", opened, None),
         (answered, "reply", responded, _pick(rng, REPLIES, m)),
