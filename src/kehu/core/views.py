@@ -12,9 +12,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -87,10 +88,30 @@ class SignInForm(AuthenticationForm):
             raise
 
 
+def _chosen_language(request: HttpRequest) -> str | None:
+    """The language the visitor picked: on the login page (session) or a language cookie."""
+    languages = dict(settings.LANGUAGES)
+    for choice in (
+        request.session.get("kehu_language"),
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+    ):
+        if choice in languages:
+            return choice
+    return None
+
+
 class LoginView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # Before sign-in the browser's Accept-Language says little (a team in China often runs
+        # English browsers): the deployment's KEHU_LANGUAGE decides unless the visitor chose.
+        if not _chosen_language(request):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = translation.get_language()
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
