@@ -56,6 +56,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    # Import every view (and the analytics libraries behind them) before the first request:
+    # the live server would otherwise spend the page's timeout loading them on a busy machine.
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
     context = browser.new_context(locale="en-US", base_url=live_server.url)
     external: list[str] = []
 
