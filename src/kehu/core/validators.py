@@ -264,9 +264,23 @@ def clean_choice(value: str | None, choices) -> str:
     for stored, label in choices:
         if lowered == str(stored).lower() or lowered == str(label).lower():
             return stored
-    allowed = ", ".join(str(stored) for stored, _label in choices)
     raise ValidationError(
         _("“%(value)s” is not one of: %(allowed)s."),
         code="choice",
-        params={"value": text, "allowed": allowed},
+        params={"value": text, "allowed": allowed_choices(choices)},
     )
+
+
+def allowed_choices(choices) -> str:
+    """Each stored value once, with its label: "M (Male), F (Female)".
+
+    ``choices`` may name a value several times (an import accepts the label in both languages
+    and extra words); the first label is the one shown, so callers list the label in the
+    user's language (a lazy label) first."""
+    shown: dict[str, str] = {}
+    for stored, label in choices:
+        key = str(stored)
+        if key not in shown:
+            label_text = str(label)
+            shown[key] = key if label_text.lower() == key.lower() else f"{key} ({label_text})"
+    return ", ".join(shown.values())

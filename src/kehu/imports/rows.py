@@ -109,7 +109,10 @@ def _message(exc: ValidationError) -> str:
 
 def _choices(choices, extra: dict[str, str]) -> list[tuple[str, str]]:
     """Stored values with their labels in both languages and the extra words."""
-    result = []
+    # The lazy label first: an error lists each value once with this label, in the language
+    # active when the error is worded.
+    choices = list(choices)
+    result = list(choices)
     for stored, label in choices:
         for language in ("en", "zh-hans"):
             with override(language):
