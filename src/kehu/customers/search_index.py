@@ -106,10 +106,60 @@ def _any_prefix(prefixes: tuple[str, ...]) -> Q:
     return condition
 
 
+def _tier_of(keys: set[str], query: Query) -> int | None:
+    """0 exact, 1 prefix, 2 substring (still to be checked whole when ``query.verify``)."""
+    if keys & set(query.exact):
+        return 0
+    if any(k.startswith(p) for p in query.prefixes for k in keys):
+        return 1
+    if query.all_of and set(query.all_of) <= keys:
+        return 2
+    if any(k.startswith(p) for p in query.inner_prefixes for k in keys):
+        return 2
+    return None
+
+
+def _narrow(qs: QuerySet, query: Query, *, cap: int) -> RankedSearch | None:
+    """Every tier at once when the query's keys are few (the usual case): one read of the
+    visible customers with their matching keys; None when they are too many."""
+    condition = Q(search_keys__key__in=query.exact + query.all_of)
+    for prefix in query.prefixes + query.inner_prefixes:
+        condition |= Q(search_keys__key__startswith=prefix)
+    rows = qs.filter(condition).values_list("id", "search_keys__key")
+    if query.verify:
+        whole = SearchKey.objects.filter(
+            customer_id=OuterRef("pk"), key__startswith=NAME, key__contains=query.verify
+        )
+        rows = rows.annotate(whole=Exists(whole)).values_list("id", "search_keys__key", "whole")
+    got = list(rows[: PROBE + 1])
+    if len(got) > PROBE:
+        return None
+    keys_of: dict[int, set[str]] = {}
+    whole_of: dict[int, bool] = {}
+    for row in got:
+        keys_of.setdefault(row[0], set()).add(row[1])
+        whole_of[row[0]] = row[2] if query.verify else True
+    tier_of = {cid: t for cid, keys in keys_of.items() if (t := _tier_of(keys, query)) is not None}
+    found = [(pk, whole_of[pk]) for pk in tier_of]
+    tiers: list[list[int]] = [[], [], []]
+    for pk, whole_ok in sorted(found, reverse=True):
+        if tier_of[pk] < 2 or whole_ok:
+            tiers[tier_of[pk]].append(pk)
+    kept, left = [], cap + 1
+    for tier in tiers:
+        kept.append(tier[:left])
+        left -= len(kept[-1])
+    return RankedSearch(tiers=kept, capped=sum(map(len, tiers)) > cap)
+
+
 def ranked_search(qs: QuerySet, query: Query, *, cap: int) -> RankedSearch:
     """The customers of ``qs`` that ``query`` finds, best tier first, at most ``cap`` + 1
-    (the one more tells that there are more). Each tier stops as soon as the cap is
-    reached, so a broad query costs about a page's worth of look-ups per tier."""
+    (the one more tells that there are more). Few keys: two queries (``_narrow``). A broad
+    query: tier by tier, each stopping as soon as the cap is reached, so it costs about a
+    page's worth of look-ups per tier."""
+    narrow = _narrow(qs, query, cap=cap)
+    if narrow is not None:
+        return narrow
     steps: list[Callable[[set[int], int], list[int]]] = []
     if query.exact:
         steps.append(lambda seen, want: _tier_ids(qs, Q(key__in=query.exact), seen=seen, want=want))
