@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kehu.core.text import phone_display, simplify
 from kehu.customers import fields
 from kehu.customers.models import Customer
 from kehu.quality import selectors
@@ -53,6 +54,39 @@ EVIDENCE_LABELS = {
     "id_number": _("ID number"),
     "company": _("Company name"),
 }
+# The matcher's levels (analytics/quality/spec.py) as a reviewer says them; a level not listed
+# reads "<field>: <level>".
+REASONS = {
+    ("name", "exact (normalised)"): _("same name"),
+    ("name", "same pinyin"): _("name in pinyin"),
+    ("name", "same pinyin, other order"): _("name in pinyin, in another order"),
+    ("name", "pinyin Jaro-Winkler >= 0.92"): _("name sounds almost the same"),
+    ("name", "pinyin Jaro-Winkler >= 0.80"): _("name sounds similar"),
+    ("name", "other name, both in characters"): _("another name"),
+    ("name", "other name, one in characters"): _("another name"),
+    ("family_name", "exact"): _("same family name"),
+    ("given_name", "exact"): _("same given name"),
+    ("phone", "exact"): _("same phone"),
+    ("phone", "one digit off"): _("phone one digit off"),
+    ("email", "exact"): _("same e-mail"),
+    ("email", "same local part"): _("same e-mail name at another domain"),
+    ("birthday", "exact"): _("same birthday"),
+    ("birthday", "day and month swapped"): _("birthday with day and month swapped"),
+    ("birthday", "one digit off"): _("birthday one digit off"),
+    ("postcode", "exact"): _("same postcode"),
+    ("postcode", "same area"): _("postcode in the same area"),
+    ("city", "exact"): _("same city"),
+    ("address", "bigram Jaccard >= 0.9"): _("same address"),
+    ("address", "bigram Jaccard >= 0.7"): _("almost the same address"),
+    ("address", "bigram Jaccard >= 0.5"): _("similar address"),
+    ("address", "bigram Jaccard >= 0.3"): _("somewhat similar address"),
+    ("address", "similar, other house number"): _("similar address, other house number"),
+    ("address", "other address, same company"): _("same company, other address"),
+    ("id_number", "exact"): _("same ID number"),
+    ("id_number", "one character off"): _("ID number one character off"),
+    ("company", "exact"): _("same company"),
+}
+TRADITIONAL_ADDRESS = _("same address in traditional characters")
 STRONG, WEAK = 3.0, 0.0  # match weights (log2 Bayes factors) for "strong" and "weak"
 
 
@@ -71,6 +105,7 @@ class EvidenceRow:
     label: str
     level: str
     weight: float | None
+    reason: str = ""
 
     @property
     def strength(self) -> str:
@@ -116,18 +151,35 @@ def _display(customer: Customer, name: str) -> Any:
     return "" if value is None else value
 
 
-def evidence_rows(evidence: dict[str, Any]) -> list[EvidenceRow]:
+def _reason(name: str, level: str, label: str, left: Any, right: Any) -> str:
+    if name == "address" and level == "bigram Jaccard >= 0.9" and left is not None:
+        a, b = left.address or "", right.address or ""
+        # One written in traditional characters, the same once simplified.
+        if a and b and a != b and simplify(a) == simplify(b):
+            return str(TRADITIONAL_ADDRESS)
+    reason = REASONS.get((name, level))
+    if reason is not None:
+        return str(reason)
+    return f"{label}: {level}" if level else label
+
+
+def evidence_rows(
+    evidence: dict[str, Any], left: Customer | None = None, right: Customer | None = None
+) -> list[EvidenceRow]:
     """The stored evidence (``{"fields": [{"field", "level", "weight"}, …]}``) in words."""
     rows = []
     for item in evidence.get("fields", []) if isinstance(evidence, dict) else []:
         name = str(item.get("field", ""))
         weight = item.get("weight")
+        level = str(item.get("level", ""))
+        label = str(EVIDENCE_LABELS.get(name, name))
         rows.append(
             EvidenceRow(
                 field=name,
-                label=str(EVIDENCE_LABELS.get(name, name)),
-                level=str(item.get("level", "")),
+                label=label,
+                level=level,
                 weight=float(weight) if isinstance(weight, int | float) else None,
+                reason=_reason(name, level, label, left, right),
             )
         )
     rows.sort(key=lambda r: -(r.weight if r.weight is not None else -99))
@@ -139,8 +191,13 @@ def _row(name: str, left: Customer, right: Customer, *, user: Any) -> FieldRow:
     same = bool(a) and a == b
     if name in fields.MASKED:
         # A role that sees personal data masked sees it masked here too (one mask).
+        raw_a, raw_b = a, b
         a = fields.shown_value(name, a, user=user)
         b = fields.shown_value(name, b, user=user)
+        if name == "phone":
+            # The local format ("139 6783 0305") only where the number is shown unmasked.
+            a = phone_display(a) if a and a == raw_a else a
+            b = phone_display(b) if b and b == raw_b else b
     label = capfirst(str(getattr(Customer._meta.get_field(name), "verbose_name", name)))
     return FieldRow(label=label, left=a, right=b, same=same)
 
@@ -162,7 +219,7 @@ def pair_cards(pairs: list[DuplicatePair], *, user: Any) -> list[PairCard]:
                 right=right,
                 rows=[r for r in rows if r.left not in ("", None) or r.right not in ("", None)],
                 counts=counts,
-                evidence=evidence_rows(pair.evidence),
+                evidence=evidence_rows(pair.evidence, left, right),
             )
         )
     return cards
