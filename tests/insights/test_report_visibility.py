@@ -77,8 +77,8 @@ def test_query_count_is_bounded_and_flat(scored, client):
     client.get("/insights/")  # warm the session
     first = count()
     # session, user, profile, managed teams, current run, last attempt, figures, curve,
-    # losses, core, trend runs + figures, teams, regions.
-    assert first <= 14
+    # losses, core, trend runs + figures, teams, regions; the notification bell's count.
+    assert first <= 15
     for i in range(30):
         customer = customer_services.customer_create(
             by=scored.alice, owner=scored.alice, name=f"客户{i}"
