@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from kehu.core.models import Profile
 from kehu.insights.models import ChurnBacktest, ChurnModel
 from tests.browser.conftest import login
 

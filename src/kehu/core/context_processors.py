@@ -19,7 +19,6 @@ NAV = [
     ("quality:home", _("Data quality"), Action.CHANGE),
     ("imports:list", _("Imports"), Action.CHANGE),
     ("development:leads", _("Leads"), Action.VIEW),
-    ("development:leads", _("Leads"), Action.VIEW),
     ("admin:index", _("Administration"), None),
 ]
 
