@@ -28,8 +28,12 @@ def test_review_and_merge(page, org):
     text = page.inner_text(card)
     assert "张伟" in text and "Zhang Wei" in text
     keep_side = "left" if a == org.customer.pk else "right"
+    # Merging asks first, naming who will be archived; the reviewer confirms.
+    questions: list[str] = []
+    page.on("dialog", lambda d: (questions.append(d.message), d.accept()))
     page.click(f"{card} [data-action=merge][data-keep={keep_side}]")
     page.wait_for_selector(f"{card}[data-done='1']")
+    assert len(questions) == 1 and questions[0]
 
     twin.refresh_from_db()
     assert twin.is_archived and twin.merged_into_id == org.customer.pk
