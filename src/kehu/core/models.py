@@ -75,6 +75,9 @@ class Role(models.TextChoices):
     SERVICE = "service", _("Service agent")
     ANALYST = "analyst", _("Analyst")
     PARTNER = "partner", _("Channel-partner user")
+    # A customer's contact signed in to the self-service portal (kehu.portal): sees only
+    # that customer's tickets there, and no staff page at all.
+    CUSTOMER = "customer", _("Customer portal user")
 
 
 class Profile(models.Model):

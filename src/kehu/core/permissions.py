@@ -65,7 +65,9 @@ class Action(StrEnum):
     CLAIM = "claim"  # take a customer from the public pool (公海), within the per-rep limit
 
 
-ALL_ROLES = frozenset(Role)
+# Staff roles: a portal user (Role.CUSTOMER) may do none of the actions below; the portal
+# checks its own rules (kehu.portal) and sees only its customer (``visibility_filter``).
+ALL_ROLES = frozenset(Role) - {Role.CUSTOMER}
 EDIT_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.SALES, Role.SERVICE})
 MANAGING_ROLES = frozenset({Role.ADMIN, Role.MANAGER})
 MASKED_ROLES = frozenset({Role.ANALYST})
@@ -205,6 +207,10 @@ def visibility_filter(user: Any) -> Q | None:
     if role == Role.PARTNER:
         profile = _profile(user)
         if profile is None or profile.partner_id is None:
+    if role == Role.CUSTOMER:
+        # Exactly one customer, through kehu.portal's PortalAccess (reverse relation, so core
+        # does not import the portal app); a revoked access sees nothing.
+        return Q(portal_accesses__user_id=user.pk, portal_accesses__is_active=True)
             return None
         return Q(shares__partner_id=profile.partner_id)
     if getattr(settings, "KEHU_ALL_STAFF_SEE_ALL", False):
