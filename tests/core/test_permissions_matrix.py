@@ -46,6 +46,8 @@ ROLE_MAY = {
     Action.FLAG_NOT_WORTH_KEEPING: MANAGING,
     # Reps take customers from the public pool (公海); service and partners don't own any.
     Action.CLAIM: {"alice", "bob", "charlie"} | MANAGING,
+    # Knowledge-base articles: service agents, managers and administrators write them.
+    Action.EDIT_ARTICLE: {"sam"} | MANAGING,
 }
 # Who sees which customer: "own" is alice's in North shared with P1 (org.customer);
 # "other_team" is charlie's in South; "shared" is charlie's, shared with P2.

@@ -63,6 +63,7 @@ class Action(StrEnum):
     EDIT_RETENTION_POLICY = "edit_retention_policy"  # the tier × band playbooks (retention)
     FLAG_NOT_WORTH_KEEPING = "flag_not_worth_keeping"  # exclude a customer from retention
     CLAIM = "claim"  # take a customer from the public pool (公海), within the per-rep limit
+    EDIT_ARTICLE = "edit_article"  # write, edit and publish knowledge-base articles
 
 
 # Staff roles: a portal user (Role.CUSTOMER) may do none of the actions below; the portal
@@ -109,6 +110,8 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     Action.EDIT_RETENTION_POLICY: frozenset({Role.ADMIN}),
     Action.FLAG_NOT_WORTH_KEEPING: MANAGING_ROLES,
     Action.CLAIM: MANAGING_ROLES | {Role.SALES},
+    # The knowledge base is written by those who answer customers (and their managers).
+    Action.EDIT_ARTICLE: MANAGING_ROLES | {Role.SERVICE},
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]
@@ -204,13 +207,13 @@ def visibility_filter(user: Any) -> Q | None:
         return None
     if role in {Role.ADMIN, Role.ANALYST}:
         return Q()
-    if role == Role.PARTNER:
-        profile = _profile(user)
-        if profile is None or profile.partner_id is None:
     if role == Role.CUSTOMER:
         # Exactly one customer, through kehu.portal's PortalAccess (reverse relation, so core
         # does not import the portal app); a revoked access sees nothing.
         return Q(portal_accesses__user_id=user.pk, portal_accesses__is_active=True)
+    if role == Role.PARTNER:
+        profile = _profile(user)
+        if profile is None or profile.partner_id is None:
             return None
         return Q(shares__partner_id=profile.partner_id)
     if getattr(settings, "KEHU_ALL_STAFF_SEE_ALL", False):
