@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from kehu.core import audit
 from kehu.core.models import Team
 from kehu.customers.models import Customer
-from kehu.service import sla
+from kehu.service import signals, sla
 from kehu.service.models import Ticket, TicketAttachment, TicketMessage
 
 S = Ticket.Status
@@ -333,6 +333,7 @@ def ticket_resolve(
         raise ValidationError({"resolution": _("A complaint is resolved with its resolution.")})
     _set_status(ticket, S.RESOLVED, now)
     ticket.save()
+    signals.ticket_resolved.send(sender=Ticket, ticket=ticket, by=by, now=now)
     return ticket
 
 
