@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
+from kehu.api.common import ApiRequest
 from kehu.service import calls
 from kehu.service.models import Call
 
@@ -64,3 +65,22 @@ def ended(request: HttpRequest, call_id: str) -> dict[str, Any]:
         raise Http404
     call = calls.call_ended(call=call, duration_seconds=seconds)
     return {"call_id": call.call_id, "logged": call.interaction_id is not None}
+
+
+@router.get("/calls/outbound", summary="Whom to call now: the caller's outbound call list")
+def outbound(request: ApiRequest, limit: int = 50) -> dict[str, Any]:
+    """Due retention tasks, key customers at high risk and proactive suggestions, one row per
+    customer, highest value at risk first (kehu.service.calllist). 403 for roles that never
+    log contacts (analysts, partner users)."""
+    from kehu.core import permissions
+    from kehu.core.permissions import Action
+    from kehu.service import calllist
+
+    user = request.auth
+    if not permissions.role_may(user, Action.LOG_INTERACTION) or permissions.partner_of(user):
+        raise HttpError(403, "Your role has no outbound call list.")
+    if not 1 <= limit <= 200:
+        raise HttpError(400, "limit: expected 1–200.")
+    masked = not permissions.can(user, Action.SEE_PERSONAL_DATA)
+    rows = calllist.call_list(user=user, limit=limit)
+    return {"items": [calllist.as_dict(row, masked=masked) for row in rows]}

@@ -32,6 +32,11 @@ class Product(TimeStamped):
         validators=[MinValueValidator(ZERO)],
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Days between services (a filter change, a yearly check): the proactive suggestions
+    # (kehu.service.proactive) call a buyer when the last purchase reaches it. Empty: none.
+    service_interval_days = models.PositiveIntegerField(
+        _("service interval (days)"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["name"]
@@ -187,3 +192,30 @@ class Payment(Audited, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.amount}"
+
+
+class PaymentFailure(Audited, TimeStamped):
+    """A payment that did not go through (a declined card, a bounced direct debit). Kept
+    apart from ``Payment`` so it never counts towards what an invoice has been paid; the
+    proactive suggestions (kehu.service.proactive) propose a call about it."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    failed_on = models.DateField(_("failed on"))
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(ZERO)]
+    )
+    method = models.CharField(_("method"), max_length=30, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-failed_on", "-id"]
+        verbose_name = _("failed payment")
+        indexes = [models.Index(fields=["failed_on"], name="payment_failure_on")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.amount} {self.failed_on}"

@@ -22,3 +22,8 @@ class ServiceConfig(AppConfig):
         from kehu.service import timeline
 
         timeline.register()
+        # Proactive suggestions: their permission rule and their place on the due list.
+        from kehu.service import proactive
+
+        proactive.register()
+        proactive.register_due_source()

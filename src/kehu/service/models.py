@@ -92,6 +92,16 @@ class Ticket(Audited, TimeStamped):
     # A key-tier customer's ticket, fixed when it is opened: the queue puts these first, and
     # an index on the ticket (not a join to the customer) keeps a million-ticket queue fast.
     vip = models.BooleanField(_("key customer"), default=False)
+    # The product a fault is about, when known: a fault seen at several customers with the
+    # same product is proposed to its other buyers (kehu.service.proactive).
+    product = models.ForeignKey(
+        "sales.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     minutes_spent = models.PositiveIntegerField(_("minutes spent"), default=0)
     nature = models.TextField(_("nature of the problem"), blank=True)
     root_cause = models.CharField(_("root cause"), max_length=200, blank=True)
@@ -297,3 +307,7 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.caller
+
+
+# Registered with this app (its own module keeps this one short).
+from kehu.service.models_proactive import ProactiveSuggestion  # noqa: E402, F401

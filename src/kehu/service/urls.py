@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.service import views
+from kehu.service import views, views_calls_out, views_proactive
 
 app_name = "service"
 urlpatterns = [
@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/take/", views.take, name="take"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("calls/pop/", views.screen_pop, name="screen_pop"),
+    path("calls/out/", views_calls_out.call_list, name="calls_out"),
+    path("calls/out/<int:customer_id>/log/", views_calls_out.log, name="calls_out_log"),
+    path("proactive/", views_proactive.suggestions, name="proactive"),
+    path("proactive/<int:pk>/accept/", views_proactive.accept, name="proactive_accept"),
+    path("proactive/<int:pk>/dismiss/", views_proactive.dismiss, name="proactive_dismiss"),
 ]
