@@ -26,10 +26,12 @@ def resolved_ticket(org, *, customer=None, now="2025-03-03 09:00", **fields):
     return ticket
 
 
-def csat_link(org, ticket, *, now="2025-03-03 10:00"):
-    """A fresh link for the ticket's CSAT invitation (the one made on resolve)."""
+def csat_link(org, ticket, *, now=None):
+    """A fresh link for the ticket's CSAT invitation (the one made on resolve), valid from
+    ``now`` (a Shanghai time; None: the real clock, for the pages)."""
     invitation = ticket_invitation(ticket)
-    return invitation, services.invitation_reissue(invitation=invitation, by=org.sam, now=at(now))
+    moment = at(now) if now else None
+    return invitation, services.invitation_reissue(invitation=invitation, by=org.sam, now=moment)
 
 
 def ticket_invitation(ticket):
