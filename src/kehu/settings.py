@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "kehu.customers",
     "kehu.sales",
     "kehu.service",
+    "kehu.knowledge",
     "kehu.surveys",
     "kehu.retention",
     "kehu.development",

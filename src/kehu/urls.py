@@ -21,6 +21,7 @@ urlpatterns = [
     path("today/", retention_views.today, name="today"),
     path("notifications/", include("kehu.notifications.urls")),
     path("service/", include("kehu.service.urls")),
+    path("knowledge/", include("kehu.knowledge.urls")),
     # Surveys: the staff pages, and the public answer page (no sign-in, one-time token).
     path("s/", include("kehu.surveys.urls_public")),
     path("account/tokens/", include("kehu.api.urls_tokens")),

@@ -17,6 +17,7 @@ from ninja.openapi.docs import _csrf_needed
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
 from kehu.api import calls as calls_api
 from kehu.api import churn as churn_api
+from kehu.api import knowledge as knowledge_api
 from kehu.api import leads as leads_api
 from kehu.api import retention as retention_api
 from kehu.api import tickets as tickets_api
@@ -117,4 +118,5 @@ api.add_router("", churn_api.router)
 api.add_router("", leads_api.router)
 api.add_router("", retention_api.router)
 api.add_router("", tickets_api.router)
+api.add_router("", knowledge_api.router)
 api.add_router("", calls_api.router)

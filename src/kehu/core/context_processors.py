@@ -12,6 +12,7 @@ from kehu.core.permissions import Action
 NAV = [
     ("today", _("Today"), Action.VIEW),
     ("service:queue", _("Service"), Action.VIEW),
+    ("knowledge:list", _("Knowledge base"), Action.VIEW),
     ("insights:report", _("Value"), Action.SEE_REPORTS),
     ("insights:at_risk", _("At risk"), Action.VIEW),
     ("insights:churn_report", _("Churn"), Action.SEE_REPORTS),

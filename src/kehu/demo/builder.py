@@ -28,6 +28,7 @@ from kehu.demo.commerce import build_commerce
 from kehu.demo.common import Clock
 from kehu.demo.customers import plan_batch
 from kehu.demo.development import build_development
+from kehu.demo.knowledge import build_knowledge
 from kehu.demo.links import build_links
 from kehu.demo.org import ensure_org
 from kehu.demo.profiles import build_profiles
@@ -134,6 +135,7 @@ def build(options: Options, *, on_batch: Callable[[int, int], None] | None = Non
             for model in TABLES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     build_development(options, org)  # leads and cards (issue #14), through their services
+    build_knowledge(options, org)  # knowledge-base articles (issue #13), likewise
     seconds = time.perf_counter() - started
     report = Report(options, dict(writer.counts), seconds, org.logins)
     with audit.acting_as(None, "demo"):
