@@ -32,6 +32,7 @@ from kehu.demo.knowledge import build_knowledge
 from kehu.demo.links import build_links
 from kehu.demo.org import ensure_org
 from kehu.demo.profiles import build_profiles
+from kehu.demo.retention import build_retention
 from kehu.demo.service import build_service
 from kehu.demo.writer import Writer
 from kehu.retention.models import Task
@@ -136,6 +137,7 @@ def build(options: Options, *, on_batch: Callable[[int, int], None] | None = Non
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     build_development(options, org)  # leads and cards (issue #14), through their services
     build_knowledge(options, org)  # knowledge-base articles (issue #13), likewise
+    build_retention(options, org)  # a year of retention history (issue #11), likewise
     seconds = time.perf_counter() - started
     report = Report(options, dict(writer.counts), seconds, org.logins)
     with audit.acting_as(None, "demo"):

@@ -283,6 +283,65 @@ def generate_tasks(
     return result
 
 
+@dataclass
+class Entrant:
+    customer_id: int
+    stratum: str
+    owner_id: int | None
+    priority: float = 0.0
+
+
+@transaction.atomic
+@audit.with_actor
+def enter_playbook(
+    *,
+    code: str,
+    entrants: list[Entrant],
+    as_of: dt.date,
+    by: Any,
+    trigger: str = Task.Trigger.MANUAL,
+    seed: str = control.DEFAULT_SEED,
+) -> dict[int, Task | None]:
+    """Customers chosen by hand (or a past run replayed, the demo's history) enter the
+    playbook ``code`` of the policy in force on ``as_of``: the control group is drawn and
+    recorded as the nightly run does, and the treated get the first step as a task.
+    Returns {customer id: their task, or None when held back}."""
+    version = current_policy()
+    book = version.playbooks.get(code)
+    if book is None or not policy.pursued(book):
+        raise ValidationError({"playbook": _("This playbook raises no tasks.")})
+    assigned = assign_controls(
+        group=f"playbook:{code}",
+        share=float(book["control_share"]),
+        entering=[(e.customer_id, e.stratum) for e in entrants],
+        as_of=as_of,
+        seed=seed,
+        policy_version=version,
+    )
+    first = book["steps"][0]
+    out: dict[int, Task | None] = {}
+    for e in entrants:
+        if assigned[e.customer_id]:
+            out[e.customer_id] = None
+            continue
+        out[e.customer_id] = Task.objects.create(
+            customer_id=e.customer_id,
+            kind=Task.Kind.RETENTION,
+            title=_step_title(book, 1),
+            due_on=_due(as_of, first),
+            assigned_to_id=e.owner_id,
+            trigger=trigger,
+            trigger_key=f"{trigger}:{code}",
+            playbook=code,
+            step=1,
+            step_kind=first["kind"],
+            budget=Decimal(str(first["budget"])) if "budget" in first else None,
+            policy_version=version,
+            priority=e.priority,
+        )
+    return out
+
+
 # --- completing a task ----------------------------------------------------------------------
 
 _INTERACTION_OUTCOME = {
@@ -298,6 +357,9 @@ class ExitInput:
     text: str = ""
     what_happened: str = ""
     what_we_change: str = ""
+    # The tier when the customer left, where the caller knows it and the customer's own
+    # field is not scored yet (history entered afterwards); default: the customer's tier.
+    tier: str = ""
 
 
 @transaction.atomic
@@ -310,10 +372,12 @@ def complete_task(
     note: str = "",
     exit: ExitInput | None = None,
     today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> Task:
     """Close a task with its outcome; the contact goes on the customer's timeline. Not
     reached: the playbook's next step becomes the next task. Left: the exit reason (required)
-    is recorded."""
+    is recorded. ``at``: when the contact happened (default now; the demo's history and
+    contacts entered afterwards give it)."""
     if outcome not in Task.Outcome.values:
         raise ValidationError({"outcome": _("Choose an outcome.")})
     if outcome == Task.Outcome.LEFT and exit is None:
@@ -321,7 +385,8 @@ def complete_task(
     task = Task.objects.select_for_update().get(pk=task.pk)
     if task.status != OPEN:
         raise ValidationError(_("This task is already closed."))
-    today = today or timezone.localdate()
+    at = at or timezone.now()
+    today = today or timezone.localdate(at)
     kind = task.step_kind or Task.StepKind.CALL
     customer_services.interaction_log(
         customer=task.customer,
@@ -330,10 +395,11 @@ def complete_task(
         subject=f"{task.title} — {Task.Outcome(outcome).label}"[:200],
         notes=note,
         outcome=_INTERACTION_OUTCOME[Task.Outcome(outcome)],
+        occurred_at=at,
     )
     task.status = Task.Status.DONE
     task.outcome = outcome
-    task.done_at = timezone.now()
+    task.done_at = at
     task.done_by = by
     if note:
         task.notes = (task.notes + "\n" if task.notes else "") + note
@@ -392,7 +458,7 @@ def record_exit(
         left_on=left_on,
         task=task,
         recorded_by=by,
-        tier=customer.tier,
+        tier=exit.tier or customer.tier,
         team_id_then=customer.team_id,
         region_id_then=customer.region_id,
         owner_id_then=customer.owner_id,
