@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "kehu.quality",
     "kehu.imports",
     "kehu.privacy",
+    "kehu.portal",
     "kehu.api",
     "kehu.demo",
 ]
@@ -166,6 +167,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A portal user (kehu.portal) reaches the portal only, never a staff page or the API.
+    "kehu.portal.middleware.PortalBoundaryMiddleware",
     "kehu.core.middleware.UserLanguageActivateMiddleware",
     "kehu.core.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -26,4 +26,5 @@ urlpatterns = [
     path("s/", include("kehu.surveys.urls_public")),
     path("account/tokens/", include("kehu.api.urls_tokens")),
     path("api/v1/", api.urls),
+    path("portal/", include("kehu.portal.urls")),
 ]

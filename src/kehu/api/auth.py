@@ -29,7 +29,7 @@ from kehu.api.common import ApiRequest, ref
 from kehu.api.schemas import Error, Me
 from kehu.core import permissions, throttle
 from kehu.core.audit import acting_as
-from kehu.core.models import ApiToken
+from kehu.core.models import ApiToken, Role
 from kehu.core.permissions import Action
 
 PREFIX_LENGTH = 8
@@ -75,6 +75,9 @@ def user_for_token(raw: str) -> Any | None:
         .first()
     )
     if token is None or not token.user.is_active:
+        return None
+    if permissions.role_of(token.user) == Role.CUSTOMER:
+        # Portal users (kehu.portal) have no API: a token issued to one by mistake is refused.
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
