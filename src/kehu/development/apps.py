@@ -14,3 +14,4 @@ class DevelopmentConfig(AppConfig):
         rules.register()
         opportunities.register()
         duelist.register("development", due.LABEL, due.due_source)
+        duelist.register("touches", due.TOUCH_LABEL, due.touch_source)

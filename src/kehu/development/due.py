@@ -98,3 +98,51 @@ def due_source(
                 )
             )
     return items
+
+
+# --- touch tasks: visits, invitations, greetings ------------------------------------------
+
+TOUCH_LABEL = _("Touches")
+
+
+def touch_tasks_for(user: Any, scope: str) -> QuerySet:
+    from kehu.development.models import TouchTask
+
+    qs = TouchTask.objects.filter(status=TouchTask.Status.OPEN)
+    if scope == "team":
+        teams = team_ids(user)
+        return qs.filter(team_id__in=teams) if teams else qs.filter(owner_id=user.pk)
+    return qs.filter(owner_id=user.pk)
+
+
+def touch_source(
+    *, user: Any, today: dt.date, scope: str = "mine", limit: int = 200
+) -> Iterable[DueItem]:
+    """Open visits, invitations and greetings due by ``today`` (one indexed query)."""
+    tasks = (
+        touch_tasks_for(user, scope)
+        .filter(due_on__lte=today)
+        .select_related("customer", "lead", "owner")
+        .order_by("due_on", "id")[:limit]
+    )
+    task_url = _url("development:touch_task")
+    done_url = _url("development:touch_task_done")
+    items = []
+    for task in tasks:
+        owner = task.owner
+        items.append(
+            DueItem(
+                source="touches",
+                kind_label=str(task.get_kind_display()),
+                title=task.title,
+                due=task.due_on,
+                url=task_url.replace(_ID, str(task.pk)),
+                priority=2.5 if task.kind == task.Kind.GREETING else 1.5,
+                customer_id=task.customer_id,
+                customer_name=task.holder_name,
+                assignee_name=(owner.get_full_name() or owner.username) if owner else "",
+                done_url=done_url.replace(_ID, str(task.pk)),
+                detail=str(task.get_kind_display()),
+            )
+        )
+    return items

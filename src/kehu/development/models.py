@@ -62,6 +62,10 @@ class Lead(Audited, TimeStamped):
     email = models.EmailField(_("email"), blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Greetings (kehu.development.greetings) are generated from the birthday; mailings skip
+    # a lead that asked not to receive them.
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    no_mailings = models.BooleanField(_("no mailings"), default=False)
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     referred_by = models.ForeignKey(
@@ -365,3 +369,160 @@ class Opportunity(Audited, TimeStamped):
     @property
     def probability(self) -> float:
         return self.PROBABILITY.get(self.stage, 0.0)
+
+
+# --- touches (F5) ----------------------------------------------------------------------------
+
+
+class Holder(models.Model):
+    """A touch or a chosen date belongs to a customer or to a lead (exactly one)."""
+
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    lead = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def holder(self) -> Customer | Lead | None:
+        return self.customer if self.customer_id else self.lead
+
+    @property
+    def holder_name(self) -> str:
+        holder = self.holder
+        return holder.name if holder is not None else ""
+
+    def audit_customer_id(self) -> int | None:
+        return self.customer_id
+
+
+class SpecialDate(Holder):
+    """A date chosen for a customer or lead to be greeted on, every year: a solar date, a
+    lunar date (a lunar birthday), or one of the festivals of kehu.core.specialdays."""
+
+    class Calendar(models.TextChoices):
+        SOLAR = "solar", _("Solar (Gregorian)")
+        LUNAR = "lunar", _("Lunar")
+        FESTIVAL = "festival", _("Festival")
+
+    label = models.CharField(_("occasion"), max_length=100)
+    calendar = models.CharField(
+        _("calendar"), max_length=10, choices=Calendar.choices, default=Calendar.SOLAR
+    )
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    day = models.PositiveSmallIntegerField(_("day"), null=True, blank=True)
+    festival = models.CharField(_("festival"), max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("special date")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lead__isnull=False) | models.Q(customer__isnull=False),
+                name="specialdate_has_holder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TouchTask(Audited, Holder, TimeStamped):
+    """A visit, an invitation or a greeting to do: on the owner's due list until done; when
+    done it is logged on the holder's timeline (an interaction, or the lead's touches)."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        INVITATION = "invitation", _("Invitation")
+        GREETING = "greeting", _("Greeting")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    title = models.CharField(_("title"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    due_on = models.DateField(_("due"))
+    # A greeting's occasion: "birthday", "lunar_birthday", a festival key or "date:<id>".
+    occasion = models.CharField(_("occasion"), max_length=60, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("touch")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            models.Index(fields=["team", "status", "due_on"]),
+            models.Index(fields=["done_by", "done_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lead__isnull=False) | models.Q(customer__isnull=False),
+                name="touchtask_has_holder",
+            ),
+            # Generating greetings twice for a day must not greet twice.
+            models.UniqueConstraint(
+                fields=["customer", "occasion", "due_on"],
+                condition=models.Q(kind="greeting", customer__isnull=False),
+                name="greeting_once_customer",
+            ),
+            models.UniqueConstraint(
+                fields=["lead", "occasion", "due_on"],
+                condition=models.Q(kind="greeting", lead__isnull=False),
+                name="greeting_once_lead",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Mailing(TimeStamped):
+    """One e-mail mailing, or one printed letter or brochure run: what went to how many."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        LETTER = "letter", _("Letter")
+        BROCHURE = "brochure", _("Brochure")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    sent = models.PositiveIntegerField(_("sent"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mailing")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -68,6 +68,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
         "sources": Lead.Source.choices,
         "grades": Grade.choices,
         "can_change": permissions.can(request.user, Action.CHANGE),
+        "can_review": permissions.can(request.user, Action.REASSIGN),
     }
     template = (
         "development/_lead_rows.html"

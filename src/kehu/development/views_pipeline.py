@@ -110,7 +110,13 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "development/report.html",
-        {"sources": sources, "reps": by_rep, "months": by_month, "cities": by_city},
+        {
+            "sources": sources,
+            "reps": by_rep,
+            "months": by_month,
+            "cities": by_city,
+            "can_review": permissions.can(request.user, Action.REASSIGN),
+        },
     )
 
 
