@@ -355,3 +355,24 @@ def invite_ticket_csat(
         survey=standard_survey(K.CSAT_TICKET), customer=ticket.customer, ticket=ticket,
         by=by, now=now,
     )  # fmt: skip
+
+
+@transaction.atomic
+@audit.with_actor
+def research_survey_create(
+    *, by: Any, fields: Mapping[str, Any], questions: list[Mapping[str, Any]]
+) -> Survey:
+    """A loyalty research survey with its questions, in the order given."""
+    if not questions:
+        raise ValidationError({"questions": _("A research survey needs at least one question.")})
+    survey = Survey(kind=K.RESEARCH, created_by=by if getattr(by, "pk", None) else None, **fields)
+    survey.full_clean()
+    survey.save()
+    for position, q in enumerate(questions):
+        question = Question(
+            survey=survey, position=position, kind=q["kind"], text_en=q["text_en"],
+            text_zh=q["text_zh"], choices=q.get("choices") or [], required=q.get("required", True),
+        )  # fmt: skip
+        question.full_clean()
+        question.save()
+    return survey
