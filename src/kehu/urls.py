@@ -23,6 +23,7 @@ urlpatterns = [
     path("service/", include("kehu.service.urls")),
     path("knowledge/", include("kehu.knowledge.urls")),
     # Surveys: the staff pages, and the public answer page (no sign-in, one-time token).
+    path("surveys/", include("kehu.surveys.urls")),
     path("s/", include("kehu.surveys.urls_public")),
     path("account/tokens/", include("kehu.api.urls_tokens")),
     path("api/v1/", api.urls),
