@@ -36,6 +36,7 @@ from kehu.customers import concurrency, selectors, services
 from kehu.customers import fields as customer_fields
 from kehu.customers.concurrency import MergedAway
 from kehu.customers.models import Customer, Tag
+from kehu.customers.money import to_decimal
 from kehu.quality.warning import duplicate_warning
 
 router = Router(tags=["customers"])
@@ -62,6 +63,8 @@ OWNER_ROLES = (Role.SALES, Role.MANAGER, Role.ADMIN)
 def _clean_value(field: str, value: Any) -> Any:
     if field == "tags":
         return None if value is None else sorted({t.strip() for t in value if t.strip()})
+    if field == "contact_points":
+        return None if value is None else customer_fields.clean_contact_points(value)
     if field == "partner_id":
         if value is not None and not Partner.objects.filter(pk=value, is_active=True).exists():
             raise ValidationError("No such active channel partner.", code="partner")
@@ -105,6 +108,9 @@ def _tags(names: list[str] | None) -> list[Tag] | None:
 
 
 REFS: dict[str, Callable[[Any], Any]] = {"owner": user_ref, "team": ref, "partner": ref}
+MONEY = frozenset({"profit", "clv", "value_at_risk"})
+# Probabilities: four places are all a model's estimate is worth.
+ROUNDED = frozenset({"churn_probability"})
 
 
 def _raw(c: Customer, name: str) -> Any:
@@ -117,6 +123,13 @@ def _raw(c: Customer, name: str) -> Any:
     value = getattr(c, name)
     if name == "birthday" and value is not None:
         return value.isoformat()
+    if name in MONEY:
+        # A decimal string with two places, as every amount the API writes (orders,
+        # payments): no binary-float noise.
+        amount = to_decimal(value)
+        return None if amount is None else str(amount)
+    if name in ROUNDED and value is not None:
+        return round(value, 4)
     return value
 
 
@@ -131,6 +144,9 @@ def customer_out(c: Customer, *, user: Any) -> dict[str, Any]:
         if name == "birthday" and value == "":
             value = None
         out[name] = value
+    out["contact_points"] = [
+        customer_fields.shown_contact_point(cp, user=user) for cp in c.contacts.all()
+    ]
     out["masked"] = not permissions.can(user, Action.SEE_PERSONAL_DATA)
     out["version"] = c.version
     return out
@@ -177,7 +193,7 @@ def list_customers(request: ApiRequest, filters: Query[CustomerQuery]) -> dict[s
         qs = qs.order_by(*order)
     if filters.updated_since is not None:
         qs = qs.filter(updated_at__gte=filters.updated_since)
-    qs = qs.select_related("partner").prefetch_related("tags")
+    qs = qs.select_related("partner").prefetch_related("tags", "contacts")
     return paginate(
         qs,
         limit=filters.limit,
@@ -235,9 +251,12 @@ def create_customer(
                 "duplicates": [c.as_dict() for c in candidates],
             }
     owner = fields.pop("owner_id", None) or user
+    points = fields.pop("contact_points", None)
     with transaction.atomic():
         tags = _tags(fields.pop("tags", None)) or []
         customer = services.customer_create(by=user, owner=owner, tags=tags, **fields)
+        if points:
+            services.contact_points_replace(customer=customer, by=user, points=points)
     return Status(201, _respond(request, customer))
 
 
@@ -271,9 +290,12 @@ def update_customer(
         expected = _expected_version(if_match, customer)
         fields = clean_customer_fields(payload.model_dump(exclude_unset=True))
         tags = _tags(fields.pop("tags", None))
+        points = fields.pop("contact_points", None)
         customer = services.customer_update(
             customer=customer, by=user, tags=tags, expected_version=expected, **fields
         )
+        if points is not None:
+            services.contact_points_replace(customer=customer, by=user, points=points)
     response["ETag"] = concurrency.etag(customer)
     return _respond(request, customer)
 

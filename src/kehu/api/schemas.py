@@ -17,7 +17,14 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, field_validator
 
 from kehu.core import validators
-from kehu.customers.models import Channel, Customer, Department, Interaction, Relation
+from kehu.customers.models import (
+    Channel,
+    ContactPoint,
+    Customer,
+    Department,
+    Interaction,
+    Relation,
+)
 from kehu.sales.models import Order
 
 # Ids and counts are bounded so that an absurd number is a 422, not an overflow deep in the
@@ -29,6 +36,8 @@ Amount = Annotated[
     Annotated[str, Field(max_length=40)] | int | float,
     Field(description="A number, or a string like '1,280.50'"),
 ]
+# Money out: a decimal string with two places ("1280.50"), never a binary float.
+Money = Annotated[str, Field(description="Amount in CNY, a decimal string with 2 places")]
 DateText = Annotated[str, Field(max_length=40, description="YYYY-MM-DD (also 2024/1/31 etc.)")]
 
 
@@ -220,6 +229,22 @@ class CustomerQuery(NoNulCharacters):
     offset: int = Field(0, ge=0, le=1_000_000)
 
 
+class ContactPointIn(Input):
+    kind: str = Field(
+        max_length=40,
+        description="phone, email, wechat, fax or other (labels accepted too)",
+        json_schema_extra={"enum": [str(v) for v, _label in ContactPoint.Kind.choices]},
+    )
+    value: str = Field(min_length=1, max_length=200)
+    label: str = Field("", max_length=50, description="e.g. office, home")
+
+
+class ContactPointOut(Schema):
+    kind: str
+    value: str = Field(description="Masked like the primary phone and e-mail for your role")
+    label: str
+
+
 class CustomerPatch(Input):
     """Fields to change; those left out stay as they are, null empties a field."""
 
@@ -233,6 +258,11 @@ class CustomerPatch(Input):
     province: str | None = text(50)
     city: str | None = text(50)
     district: str | None = text(50)
+    division_code: str | None = text(
+        6,
+        "National division code (e.g. 440305): sets province, city and district; "
+        "empty for a place abroad, typed in province/city/district",
+    )
     address: str | None = text(255)
     postcode: str | None = text(12)
     trade_area: str | None = text(100)
@@ -251,6 +281,9 @@ class CustomerPatch(Input):
         None, max_length=50
     )
     notes: str | None = text(10_000)
+    contact_points: list[ContactPointIn] | None = Field(
+        None, max_length=20, description="Further phones, e-mails, WeChat IDs: replaces the set"
+    )
 
 
 class CustomerIn(CustomerPatch):
@@ -272,6 +305,7 @@ class CustomerOut(Schema):
     province: str
     city: str
     district: str
+    division_code: str = Field(description="National division code; empty for a place abroad")
     address: str
     postcode: str
     trade_area: str
@@ -296,13 +330,17 @@ class CustomerOut(Schema):
     loyalty_stage: str
     churn_type: str
     is_core: bool
-    profit: Decimal | None = Field(description="Hidden (null) from channel partners")
-    clv: Decimal | None = Field(description="Hidden (null) from channel partners")
+    contact_points: list[ContactPointOut] = Field(
+        description="Further phones, e-mails and WeChat IDs"
+    )
+    profit: Money | None = Field(description="Hidden (null) from channel partners")
+    clv: Money | None = Field(description="Hidden (null) from channel partners")
     churn_probability: float | None = Field(
-        description="P(leaving) from the latest churn scoring; reasons at /customers/{id}/risk"
+        description="P(leaving), 0–1 to four places, from the latest churn scoring; "
+        "reasons at /customers/{id}/risk"
     )
     churn_band: str = Field(description="low, medium or high; empty until scored")
-    value_at_risk: Decimal | None = Field(
+    value_at_risk: Money | None = Field(
         description="Churn probability × lifetime value; hidden (null) from channel partners"
     )
     completeness: int

@@ -22,16 +22,20 @@ A field's flags:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from kehu.core import validators
 from kehu.core.masking import Mask, mask_value
 from kehu.core.permissions import Action, can
-from kehu.customers.models import Customer
+from kehu.customers import divisions
+from kehu.customers.models import ContactPoint, Customer
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ REGISTRY: tuple[CustomerField, ...] = (
     F("province", matched=True, editable=True, on_form=True, importable=True),
     F("city", matched=True, editable=True, on_form=True, importable=True),
     F("district", matched=True, editable=True, on_form=True, importable=True),
+    # Chosen with the picker (the form's own fields) or sent by the API; names follow it.
+    F("division_code", editable=True, cleaner=divisions.clean_code),
     F("address", matched=True, editable=True, on_form=True, mask=Mask.WHOLE, importable=True),
     F("postcode", matched=True, editable=True, on_form=True, importable=True),
     F("trade_area", editable=True, on_form=True),
@@ -229,3 +235,82 @@ def shown_value(name: str, value: Any, *, user: Any) -> Any:
     if spec.mask is not None and not can(user, Action.SEE_PERSONAL_DATA):
         return mask_value(spec.mask, value)
     return value
+
+
+PLACE_NAMES = ("province", "city", "district")
+
+
+def resolve_place(values: dict[str, Any], *, changed: Iterable[str]) -> dict[str, Any]:
+    """The place fields after a change of ``changed`` (create: every field given): a
+    division code sets the three names; names typed without a code (an address abroad, an
+    older client) are kept as typed, and the code becomes the most precise level they name
+    in the division list ('' for a place abroad), so code and names never disagree."""
+    changed = set(changed)
+    code = values.get("division_code") or ""
+    if "division_code" in changed and code:
+        return {"division_code": code, **divisions.names(code)}
+    if changed & set(PLACE_NAMES) or "division_code" in changed:
+        names = {n: values.get(n) or "" for n in PLACE_NAMES}
+        return {"division_code": divisions.find(**names), **names}
+    return {}
+
+
+# --- further contact points (ContactPoint rows: phones, e-mails, WeChat IDs) ----------------
+
+# A WeChat ID: 6–20 characters, a letter first, then letters, digits, "_" or "-" (WeChat's
+# own rule); a phone number used as the ID is accepted too.
+WECHAT_ID = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_-]{5,19}|\+?[0-9]{6,15})$")
+CONTACT_MASKS: dict[str, Mask] = {
+    ContactPoint.Kind.PHONE: Mask.PHONE,
+    ContactPoint.Kind.FAX: Mask.PHONE,
+    ContactPoint.Kind.EMAIL: Mask.EMAIL,
+}
+
+
+def clean_contact_value(kind: str, value: Any) -> str:
+    """One further contact's value, checked by its kind (form and API alike)."""
+    value = str(value or "").strip()
+    if kind in (ContactPoint.Kind.PHONE, ContactPoint.Kind.FAX):
+        return validators.clean_phone(value)
+    if kind == ContactPoint.Kind.EMAIL:
+        return validators.clean_email(value)
+    if kind == ContactPoint.Kind.WECHAT and not WECHAT_ID.match(value):
+        raise ValidationError(
+            _("A WeChat ID has 6–20 letters, digits, _ or -, and starts with a letter."),
+            code="wechat",
+        )
+    return value
+
+
+def clean_contact_points(points: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """The whole set of further contacts (each {kind, value, label}); errors name the row."""
+    cleaned, errors = [], []
+    for i, point in enumerate(points, start=1):
+        try:
+            kind = validators.clean_choice(point.get("kind"), ContactPoint.Kind.choices)
+            if not kind:
+                raise ValidationError(_("Choose what kind of contact this is."), code="kind")
+            value = clean_contact_value(kind, point.get("value"))
+            if not value:
+                raise ValidationError(_("A contact needs a value."), code="required")
+        except ValidationError as exc:
+            errors.append(
+                ValidationError(
+                    _("Contact %(row)s: %(error)s"),
+                    code="contact",
+                    params={"row": i, "error": " ".join(exc.messages)},
+                )
+            )
+            continue
+        cleaned.append({"kind": kind, "value": value, "label": (point.get("label") or "").strip()})
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def shown_contact_point(point: ContactPoint, *, user: Any) -> dict[str, str]:
+    """A further contact as ``user`` may see it (masked like the primary phone and e-mail)."""
+    value = point.value
+    if not can(user, Action.SEE_PERSONAL_DATA):
+        value = mask_value(CONTACT_MASKS.get(point.kind, Mask.WHOLE), value)
+    return {"kind": point.kind, "value": value, "label": point.label}

@@ -3,11 +3,11 @@ errors are shown next to the field."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,10 +15,18 @@ from kehu.core import validators
 from kehu.core.formfields import StrictIntegerField
 from kehu.core.models import Partner
 from kehu.core.text import phone_display
+from kehu.customers import divisions
 from kehu.customers import fields as customer_fields
 from kehu.customers.models import ContactPoint, Customer, Interaction, Relation, Tag
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PICKER = ("division_province", "division_city", "division_district")
+
+
+def division_choices(parent: str | None) -> list[tuple[str, str]]:
+    """The options under ``parent`` ('' for the provinces; None, nothing chosen above: none)."""
+    below = [] if parent is None else divisions.children(parent)
+    return [("", "—"), *((d.code, d.name) for d in below)]
 
 
 class CustomerForm(forms.ModelForm):
@@ -32,6 +40,17 @@ class CustomerForm(forms.ModelForm):
     )
     # The version the form was loaded with: a save against a record changed since is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # The place: picked from the national division list (province → city → district, each
+    # list filled by htmx from the one before), or typed in the plain fields for an address
+    # abroad.
+    place_abroad = forms.BooleanField(
+        label=_("Outside mainland China (type the place)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-place-toggle": ""}),
+    )
+    division_province = forms.ChoiceField(label=_("Province"), required=False)
+    division_city = forms.ChoiceField(label=_("City"), required=False)
+    division_district = forms.ChoiceField(label=_("District"), required=False)
 
     class Meta:
         model = Customer
@@ -48,6 +67,7 @@ class CustomerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partner"].queryset = Partner.objects.filter(is_active=True)
+        self._init_place()
         if not self.instance.pk:
             self.initial.setdefault("acquired_on", timezone.localdate())
         else:
@@ -56,6 +76,68 @@ class CustomerForm(forms.ModelForm):
             self.initial["aliases_text"] = ", ".join(str(a) for a in self.instance.aliases)
             if self.instance.phone:
                 self.initial["phone"] = phone_display(self.instance.phone)
+
+    def _init_place(self) -> None:
+        instance = self.instance
+        if instance.pk:
+            code = instance.division_code or divisions.find(
+                instance.province, instance.city, instance.district
+            )
+            chosen = [d.code for d in divisions.path(code)] if code else []
+            typed = any(getattr(instance, n) for n in customer_fields.PLACE_NAMES)
+            self.initial["place_abroad"] = typed and not chosen
+            for name, value in zip(PICKER, chosen, strict=False):
+                self.initial[name] = value
+        # The lists below the chosen level: what the browser sent, else the stored place.
+        source = self.data if self.is_bound else self.initial
+        parent: str | None = ""
+        for name in PICKER:
+            self.fields[name].choices = division_choices(parent)  # type: ignore[attr-defined]
+            value = source.get(self.add_prefix(name) if self.is_bound else name) or ""
+            parent = value if divisions.get(value) else None
+        for name, target in zip(PICKER, ("id_division_city", "id_division_district"), strict=False):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": reverse("customers:divisions"),
+                    "hx-trigger": "change",
+                    "hx-target": f"#{target}",
+                    "hx-swap": "innerHTML",
+                }
+            )
+
+    def place_fields(self) -> list[Any]:
+        return [self[n] for n in ("place_abroad", *PICKER, *customer_fields.PLACE_NAMES)]
+
+    def grid_fields(self) -> list[Any]:
+        place = {"place_abroad", *PICKER, *customer_fields.PLACE_NAMES}
+        return [f for f in self.visible_fields() if f.name not in place]
+
+    def _clean_place(self, data: dict) -> None:
+        """Picked: the code of the most precise level, each level inside the one above, and
+        the names from the list. Abroad: the typed names, no code."""
+        # A post without the lists (a script, an older page) is read as typed names.
+        if data.get("place_abroad") or self.add_prefix("division_province") not in self.data:
+            data["division_code"] = ""
+            return
+        code = ""
+        for name in PICKER:
+            value = data.get(name) or ""
+            if not value:
+                break
+            division = divisions.get(value)
+            if division is None or (division.parent or "") != code:
+                self.add_error(name, _("Choose from the list (inside the level above)."))
+                return
+            code = value
+        data["division_code"] = code
+        data.update(
+            divisions.names(code) if code else dict.fromkeys(customer_fields.PLACE_NAMES, "")
+        )
+
+    def clean(self):
+        data = super().clean()
+        self._clean_place(data)
+        return data
 
     def clean_phone(self) -> str:
         return customer_fields.field("phone").clean(self.cleaned_data.get("phone"))
@@ -83,6 +165,7 @@ class CustomerForm(forms.ModelForm):
 
     def customer_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["division_code"] = self.cleaned_data.get("division_code", "")
         data["aliases"] = self.cleaned_data["aliases_text"]
         return data
 
@@ -178,11 +261,6 @@ class RelationForm(forms.Form):
     since = forms.DateField(label=_("Since"), required=False, widget=DATE_INPUT)
 
 
-# A WeChat ID: 6–20 characters, a letter first, then letters, digits, "_" or "-" (WeChat's
-# own rule); a phone number used as the ID is accepted too.
-WECHAT_ID = r"^(?:[A-Za-z][A-Za-z0-9_-]{5,19}|\+?[0-9]{6,15})$"
-
-
 class ContactPointForm(forms.Form):
     """One further phone, e-mail, WeChat ID or fax of the customer; a blank row is ignored."""
 
@@ -205,14 +283,7 @@ class ContactPointForm(forms.Form):
             self.add_error("kind", _("Choose what kind of contact this is."))
             return data
         try:
-            if kind in (ContactPoint.Kind.PHONE, ContactPoint.Kind.FAX):
-                value = validators.clean_phone(value)
-            elif kind == ContactPoint.Kind.EMAIL:
-                value = validators.clean_email(value)
-            elif kind == ContactPoint.Kind.WECHAT and not re.match(WECHAT_ID, value):
-                raise forms.ValidationError(
-                    _("A WeChat ID has 6–20 letters, digits, _ or -, and starts with a letter.")
-                )
+            value = customer_fields.clean_contact_value(kind, value)
         except forms.ValidationError as error:
             self.add_error("value", error)
         data["value"] = value

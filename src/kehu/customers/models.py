@@ -127,6 +127,9 @@ class Customer(Audited, TimeStamped):
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     district = models.CharField(_("district"), max_length=50, blank=True)
+    # The national division code (kehu.customers.divisions) of the most precise of the three
+    # levels picked; blank for addresses abroad or typed as free text.
+    division_code = models.CharField(_("division code"), max_length=6, blank=True)
     address = models.CharField(_("street address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=12, blank=True)
     trade_area = models.CharField(_("trade area"), max_length=100, blank=True)

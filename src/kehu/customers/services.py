@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kehu.core import audit
 from kehu.customers.concurrency import MergedAway, lock_for_write
-from kehu.customers.fields import check_updatable
+from kehu.customers.fields import PLACE_NAMES, check_updatable, resolve_place
 from kehu.customers.models import (
     ContactPoint,
     Customer,
@@ -103,6 +103,7 @@ def refresh_search_keys(customer: Customer) -> None:
 @transaction.atomic
 @audit.with_actor
 def customer_create(*, by: Any, tags: Iterable[Any] = (), **fields: Any) -> Customer:
+    fields.update(resolve_place(fields, changed=fields))
     customer = Customer(created_by=by if getattr(by, "pk", None) else None, **fields)
     if customer.owner_id and not customer.team_id:
         profile = getattr(customer.owner, "profile", None)
@@ -150,6 +151,9 @@ def customer_update(
     # changed since (or merged away) is refused before anything is written.
     version = lock_for_write(customer, expected_version=expected_version)
     for name, value in fields.items():
+        setattr(customer, name, value)
+    place = {n: getattr(customer, n) for n in ("division_code", *PLACE_NAMES)}
+    for name, value in resolve_place(place, changed=fields).items():
         setattr(customer, name, value)
     customer.full_clean()
     refresh_derived(customer)

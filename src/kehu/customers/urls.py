@@ -11,6 +11,7 @@ urlpatterns = [
     path("owners/", views_ownership.owner_picker, name="owner_picker"),
     path("bulk-reassign/", views_ownership.customer_bulk_reassign, name="bulk_reassign"),
     path("pool/", views_ownership.customer_pool, name="pool"),
+    path("divisions/", views.division_options, name="divisions"),
     path("export.csv", views.customer_export, name="export"),
     path("<int:pk>/claim/", views_ownership.customer_claim, name="claim"),
     path("<int:pk>/", views.customer_detail, name="detail"),

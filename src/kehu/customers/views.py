@@ -20,7 +20,7 @@ from kehu.core import permissions
 from kehu.core.models import Partner, Team
 from kehu.core.params import MAX_PAGE, int_param
 from kehu.core.permissions import Action
-from kehu.customers import history, selectors, services, timeline
+from kehu.customers import divisions, history, selectors, services, timeline
 from kehu.customers.concurrency import MergedAway, StaleCustomer
 from kehu.customers.forms import (
     CustomerForm,
@@ -517,6 +517,30 @@ def customer_picker(request: HttpRequest) -> HttpResponse:
         else []
     )
     return render(request, "customers/_picker.html", {"rows": rows})
+
+
+@login_required
+def division_options(request: HttpRequest) -> HttpResponse:
+    """htmx: the cities of the chosen province (and an emptied district list), or the
+    districts of the chosen city, as <option>s for the customer form's place picker."""
+    from kehu.customers.forms import division_choices
+
+    city = request.GET.get("division_city")
+    if city is not None:
+        return render(
+            request,
+            "customers/_division_options.html",
+            {"options": division_choices(city if divisions.get(city) else None)},
+        )
+    province = request.GET.get("division_province", "")
+    return render(
+        request,
+        "customers/_division_options.html",
+        {
+            "options": division_choices(province if divisions.get(province) else None),
+            "reset_district": True,
+        },
+    )
 
 
 @login_required

@@ -59,6 +59,17 @@
     }
   }
 
+  // Place picker: the "outside mainland China" box swaps the division lists for the typed
+  // fields (<input data-place-toggle> inside a fieldset with [data-place=picked|typed]).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-place-toggle")) return;
+    var set = box.closest("fieldset") || document;
+    set.querySelectorAll("[data-place]").forEach(function (group) {
+      group.hidden = (group.getAttribute("data-place") === "typed") !== box.checked;
+    });
+  });
+
   function onLoad() {
     fromHash();
     foldOnPhone();
