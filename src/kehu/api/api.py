@@ -20,6 +20,7 @@ from kehu.api import churn as churn_api
 from kehu.api import knowledge as knowledge_api
 from kehu.api import leads as leads_api
 from kehu.api import retention as retention_api
+from kehu.api import surveys as surveys_api
 from kehu.api import tickets as tickets_api
 from kehu.privacy import api as privacy_api
 
@@ -120,3 +121,4 @@ api.add_router("", retention_api.router)
 api.add_router("", tickets_api.router)
 api.add_router("", knowledge_api.router)
 api.add_router("", calls_api.router)
+api.add_router("", surveys_api.router)
