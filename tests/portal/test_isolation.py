@@ -7,9 +7,9 @@ import pytest
 
 from kehu.core.models import AuditEvent
 from kehu.core.permissions import visible_customers
-from kehu.portal.models import PortalRating
 from kehu.service import services as ticket_services
 from kehu.service.models import Ticket, TicketMessage
+from kehu.surveys.models import Response
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_other_customers_ticket_is_the_same_404_as_a_missing_one(client, portal,
     before = (
         TicketMessage.objects.count(),
         AuditEvent.objects.count(),
-        PortalRating.objects.count(),
+        Response.objects.count(),
     )
     for pk in (b, missing):
         assert client.get(f"/portal/tickets/{pk}/").status_code == 404
@@ -43,7 +43,7 @@ def test_other_customers_ticket_is_the_same_404_as_a_missing_one(client, portal,
     after = (
         TicketMessage.objects.count(),
         AuditEvent.objects.count(),
-        PortalRating.objects.count(),
+        Response.objects.count(),
     )
     assert after == before
     portal.ticket_b.refresh_from_db()

@@ -1,13 +1,14 @@
-"""Rating the answer to a resolved ticket (1-5 and a comment); a second rating replaces the
-first; bad input and unresolved tickets are refused and store nothing."""
+"""Rating the answer to a resolved ticket (1-5 and a comment), stored as the ticket's CSAT
+response by kehu.surveys (source: portal); a second rating replaces the first; bad input and
+unresolved tickets are refused and store nothing."""
 
 from __future__ import annotations
 
 import pytest
 
 from kehu.core.models import AuditEvent
-from kehu.portal.models import PortalRating
 from kehu.service import services as ticket_services
+from kehu.surveys.models import Response
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,15 @@ def test_a_resolved_ticket_is_rated(client, portal, resolved):
         f"/portal/tickets/{resolved.pk}/rate/", {"score": "5", "comment": "很快"}
     )
     assert response.status_code == 302
-    rating = PortalRating.objects.get(ticket=resolved)
-    assert (rating.score, rating.comment, rating.customer, rating.by) == (
-        5,
-        "很快",
-        portal.a,
-        portal.wang,
-    )
-    assert AuditEvent.objects.filter(model="portal.portalrating", customer_id=portal.a.pk).exists()
+    rating = Response.objects.get(ticket=resolved)
+    assert (rating.score, rating.comment, rating.customer) == (5, "很快", portal.a)
+    assert (rating.kind, rating.source) == ("csat_ticket", "portal")
+    event = AuditEvent.objects.get(model="surveys.response", object_id=str(rating.pk))
+    assert event.user == portal.wang and event.customer_id == portal.a.pk
+    assert 'id="rated"' in client.get(f"/portal/tickets/{resolved.pk}/").content.decode()
     client.post(f"/portal/tickets/{resolved.pk}/rate/", {"score": "4", "comment": ""})
-    assert PortalRating.objects.get(ticket=resolved).score == 4
-    assert PortalRating.objects.count() == 1
+    assert Response.objects.get(ticket=resolved).score == 4
+    assert Response.objects.filter(ticket=resolved).count() == 1
 
 
 @pytest.mark.parametrize("score", ["0", "6", "abc", "", "4.5"])
@@ -45,7 +44,7 @@ def test_a_bad_score_is_refused(client, portal, resolved, score):
     response = client.post(f"/portal/tickets/{resolved.pk}/rate/", {"score": score})
     assert response.status_code == 400
     assert "errorlist" in response.content.decode()
-    assert not PortalRating.objects.exists()
+    assert not Response.objects.exists()
     assert AuditEvent.objects.count() == before
 
 
@@ -57,7 +56,7 @@ def test_an_open_ticket_cannot_be_rated(client, portal):
     response = client.post(f"/portal/tickets/{portal.ticket_a.pk}/rate/", {"score": "5"})
     assert response.status_code == 400
     assert "Only a resolved ticket can be rated" in response.content.decode()
-    assert not PortalRating.objects.exists()
+    assert not Response.objects.exists()
 
 
 def test_a_too_long_comment_is_refused(client, portal, resolved):
@@ -66,4 +65,4 @@ def test_a_too_long_comment_is_refused(client, portal, resolved):
         f"/portal/tickets/{resolved.pk}/rate/", {"score": "3", "comment": "长" * 2001}
     )
     assert response.status_code == 400
-    assert not PortalRating.objects.exists()
+    assert not Response.objects.exists()

@@ -1,10 +1,9 @@
 """The customer self-service portal (E8): who may sign in for which customer, the one-time
-sign-in links they are sent, and their ratings of resolved tickets."""
+sign-in links they are sent. Ratings of resolved tickets are kehu.surveys' CSAT responses."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,26 +68,3 @@ class PortalToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.access} {self.purpose}"
-
-
-class PortalRating(TimeStamped):
-    """A customer's rating of the answer to a resolved ticket (1-5 and a comment), one per
-    ticket (a second rating replaces the first)."""
-
-    ticket = models.OneToOneField(
-        "service.Ticket", on_delete=models.CASCADE, related_name="portal_rating"
-    )
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(
-        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("portal rating")
-
-    def __str__(self) -> str:
-        return f"{self.ticket_id}: {self.score}"

@@ -32,9 +32,10 @@ from kehu.core import audit, permissions
 from kehu.core.models import Profile, Role
 from kehu.core.permissions import Action
 from kehu.customers.models import Customer
-from kehu.portal.models import PortalAccess, PortalRating, PortalToken
+from kehu.portal.models import PortalAccess, PortalToken
 from kehu.service import services as ticket_services
 from kehu.service.models import Ticket, TicketMessage
+from kehu.surveys import services as surveys
 
 SALT = "kehu.portal.signin"
 INVITE_DAYS = 7
@@ -294,31 +295,15 @@ def reply(*, by: Any, ticket: Ticket, body: str) -> TicketMessage:
 
 @transaction.atomic
 @audit.with_actor
-def rate(*, by: Any, ticket: Ticket, score: Any, comment: str = "") -> PortalRating:
-    """The customer's rating of the answer to their resolved (or closed) ticket."""
+def rate(*, by: Any, ticket: Ticket, score: Any, comment: str = "") -> Any:
+    """The customer's rating of the answer to their resolved (or closed) ticket: stored as
+    the ticket's CSAT response by kehu.surveys (one per ticket; rating again changes it), so
+    the portal's ratings count in the satisfaction reports with the e-mailed surveys'."""
     access = access_of(by)
     if ticket.customer_id != access.customer_id:
         raise PermissionDenied
     if ticket.status not in Ticket.DONE:
         raise ValidationError({"score": _("Only a resolved ticket can be rated.")})
-    try:
-        value = int(str(score).strip())
-    except (TypeError, ValueError):
-        value = 0
-    if not 1 <= value <= 5:
-        raise ValidationError({"score": _("Choose a rating from 1 to 5.")})
-    comment = (comment or "").strip()
-    if len(comment) > 2000:
-        raise ValidationError({"comment": _("The comment is at most 2,000 characters.")})
-    rating, created = PortalRating.objects.update_or_create(
-        ticket=ticket,
-        defaults={"customer_id": ticket.customer_id, "score": value, "comment": comment, "by": by},
+    return surveys.record_ticket_csat(
+        ticket=ticket, score=score, comment=comment, by=by, source="portal"
     )
-    audit.record(
-        action="create" if created else "update",
-        instance=rating,
-        customer_id=ticket.customer_id,
-        changes={"score": [None, value], "ticket": [None, ticket.pk]},
-        summary=f"{ticket.reference} rated {value}/5",
-    )
-    return rating

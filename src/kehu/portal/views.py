@@ -21,11 +21,13 @@ from django.views.decorators.http import require_POST
 
 from kehu.core import permissions, throttle
 from kehu.core.models import Role, SignInThrottle
+from kehu.core.params import int_param
 from kehu.core.permissions import Action
 from kehu.core.views import wait_message
+from kehu.knowledge import selectors as knowledge
 from kehu.portal import forms, selectors, services
-from kehu.portal.models import PortalRating
 from kehu.service.models import Ticket
+from kehu.surveys.selectors import csat_for_ticket
 
 Scope = SignInThrottle.Scope
 
@@ -141,7 +143,7 @@ def _mine(request: HttpRequest, pk: int) -> Ticket:
 
 def _detail(request: HttpRequest, ticket: Ticket, *, reply_form=None, rating_form=None,
             status: int = 200) -> HttpResponse:  # fmt: skip
-    rating = PortalRating.objects.filter(ticket=ticket).first()
+    rating = csat_for_ticket(ticket)
     initial = {"score": str(rating.score), "comment": rating.comment} if rating else None
     context = {
         "ticket": ticket,
@@ -212,6 +214,46 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
                 return redirect("portal:detail", pk=ticket.pk)
         return render(request, "portal/new.html", {"form": form}, status=400)
     return render(request, "portal/new.html", {"form": form})
+
+
+@portal_user
+def help_list(request: HttpRequest) -> HttpResponse:
+    """Search and list the public knowledge base (never internal articles or drafts)."""
+    query = request.GET.get("q", "").strip()[:200]
+    category = int_param(request, "category")
+    lang = request.LANGUAGE_CODE
+    found = knowledge.public_articles(query=query, lang=lang, category=category, limit=50)
+    context = {
+        "articles": [
+            {
+                "pk": a.pk,
+                "title": a.title(lang),
+                "category": a.category.label(lang) if a.category else "",
+            }
+            for a in found
+        ],
+        "query": query,
+        "category": category,
+        "categories": [(c.pk, c.label(lang)) for c in knowledge.categories()],
+        "access": request.portal_access,  # type: ignore[attr-defined]
+    }
+    return render(request, "portal/help.html", context)
+
+
+@portal_user
+def help_article(request: HttpRequest, pk: int) -> HttpResponse:
+    article = knowledge.public_article(pk=pk)
+    if article is None:
+        raise Http404
+    lang = request.LANGUAGE_CODE
+    context = {
+        "article": article,
+        "title": article.title(lang),
+        "body": article.body(lang),
+        "category": article.category.label(lang) if article.category else "",
+        "access": request.portal_access,  # type: ignore[attr-defined]
+    }
+    return render(request, "portal/help_article.html", context)
 
 
 # --- staff --------------------------------------------------------------------------------------
