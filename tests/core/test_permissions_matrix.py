@@ -48,6 +48,8 @@ ROLE_MAY = {
     Action.CLAIM: {"alice", "bob", "charlie"} | MANAGING,
     # Knowledge-base articles: service agents, managers and administrators write them.
     Action.EDIT_ARTICLE: {"sam"} | MANAGING,
+    # Retention targets: administrators for everyone, managers for their teams (#11).
+    Action.EDIT_RETENTION_TARGETS: MANAGING,
 }
 # Who sees which customer: "own" is alice's in North shared with P1 (org.customer);
 # "other_team" is charlie's in South; "shared" is charlie's, shared with P2.

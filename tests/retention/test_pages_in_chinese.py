@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
         ("/retention/policy/", "价值层级 × 风险等级", "Tier × risk band"),
         ("/retention/exits/", "赢回：流失的高价值客户", "Win-back: lost high-value customers"),
         ("/retention/results/", "尚无挽留方案运行", "No playbook has run yet"),
+        ("/retention/targets/", "客户留存率（%）", "Retention rate of the book (%)"),
     ],
 )
 def test_page_in_both_languages(org, client, url, chinese, english):

@@ -64,6 +64,7 @@ class Action(StrEnum):
     FLAG_NOT_WORTH_KEEPING = "flag_not_worth_keeping"  # exclude a customer from retention
     CLAIM = "claim"  # take a customer from the public pool (公海), within the per-rep limit
     EDIT_ARTICLE = "edit_article"  # write, edit and publish knowledge-base articles
+    EDIT_RETENTION_TARGETS = "edit_retention_targets"  # monthly retention goals (D6)
 
 
 # Staff roles: a portal user (Role.CUSTOMER) may do none of the actions below; the portal
@@ -112,6 +113,7 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     Action.CLAIM: MANAGING_ROLES | {Role.SALES},
     # The knowledge base is written by those who answer customers (and their managers).
     Action.EDIT_ARTICLE: MANAGING_ROLES | {Role.SERVICE},
+    Action.EDIT_RETENTION_TARGETS: MANAGING_ROLES,
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]

@@ -280,3 +280,49 @@ class ExitReason(Audited, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.customer_id}: {self.reason}"
+
+
+class Target(Audited, TimeStamped):
+    """A retention goal for a month (D6): for a team or for one rep (neither: the whole
+    company), one indicator, the value to reach. Set by administrators and managers; the
+    targets page sets the actual, month to date, against it."""
+
+    class Metric(models.TextChoices):
+        RETENTION_RATE = "retention_rate", _("Retention rate of the book (%)")
+        ON_TIME = "on_time", _("Tasks done on time (%)")
+        WON_BACK = "won_back", _("Customers won back")
+        RESOLVED = "resolved", _("Value at risk resolved")
+
+    month = models.DateField(_("month"))  # the first day of the month
+    metric = models.CharField(_("indicator"), max_length=16, choices=Metric.choices)
+    team = models.ForeignKey(
+        "core.Team", verbose_name=_("team"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rep"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month", "metric"]
+        verbose_name = _("retention target")
+        indexes = [models.Index(fields=["month", "metric"])]
+        constraints = [
+            # One target per month, indicator and team or rep: the service updates in place
+            # (a unique constraint cannot say it with the empty columns on every database).
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=True) | models.Q(user__isnull=True),
+                name="target_team_or_rep",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.metric}: {self.value}"

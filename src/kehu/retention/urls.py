@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.retention import views
+from kehu.retention import views, views_targets
 
 app_name = "retention"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("results/", views.results_list, name="results_list"),
     path("results/<str:group>/", views.results_page, name="results"),
     path("exits/", views.exits_page, name="exits"),
+    path("targets/", views_targets.targets_page, name="targets"),
+    path("targets/set/", views_targets.target_set, name="target_set"),
 ]

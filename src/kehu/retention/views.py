@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kehu.core import duelist, permissions
 from kehu.core.permissions import Action
 from kehu.customers.models import Customer
-from kehu.retention import selectors, services
+from kehu.retention import selectors, selectors_targets, services
 from kehu.retention.forms import CompleteForm, ExitForm, FlagForm, PolicyForm
 from kehu.retention.models import ExitReason, PolicyVersion, Task, WorthFlag
 from kehu.retention.policy import BANDS, TIERS
@@ -57,6 +57,7 @@ def _today(request: HttpRequest, *, status: int = 200) -> HttpResponse:
             "today": day,
             "scope": scope,
             "may_see_team": _may_see_team(request.user),
+            "may_see_targets": selectors_targets.may_see(request.user),
             "outcomes": Task.Outcome.choices,
             "reasons": ExitReason.Reason.choices,
             "overdue": sum(1 for i in items if i.overdue_on(day)),
