@@ -22,7 +22,8 @@ def kb(org):
         "return_en": article(org, title_zh="", body_zh="", title_en="How to return a product",
                              body_en="Ask for a refund within 7 days of delivery."),
         "address": article(org, title_zh="修改收货地址", title_en="Change the delivery address",
-                           body_en="You can change it before shipping."),
+                           body_zh="发货前可以修改。",
+            body_en="You can change it before shipping.",),
     }  # fmt: skip
 
 
@@ -45,6 +46,11 @@ def test_english_by_full_text_with_title_first(org, kb):
     assert _ids(org, "delivery", "en") == [kb["address"].pk, kb["return_en"].pk]
     assert _ids(org, "refund days", "en") == [kb["return_en"].pk]
     assert _ids(org, "refund invoice", "en") == []
+
+
+def test_number_inside_chinese_text(org, kb):
+    # "7" is inside the lexeme 商品7天内 of the Chinese text: found by the substring match.
+    assert _ids(org, "7", "zh-hans") == [kb["return_zh"].pk, kb["return_en"].pk]
 
 
 def test_half_typed_title_word(org, kb):

@@ -5,13 +5,16 @@ anonymous visitors), and the search both use.
 Search, measured on PostgreSQL 15 with the 'simple' configuration: the default parser keeps a
 run of Chinese characters as ONE lexeme (``to_tsvector('simple', '如何申请退货')`` is
 ``'如何申请退货'``), so the query 退货 does not match 如何申请退货 by full text — Chinese has no
-spaces to split words on, and there is no Chinese parser (zhparser) on a stock server. So a
-query with Chinese characters is matched by substring (``icontains``) on the titles and texts
-in both languages, each space-separated term required; a knowledge base holds thousands of
-articles, not millions, so the scan costs milliseconds. Other queries (English, numbers, model
-codes) use the full-text match with its ranking (titles weigh more than texts); SQLite, which
-has no full-text search here, uses the substring match for every query. Either way a hit in
-the title ranks first, and articles written in the reader's language come before the rest.
+spaces to split words on, and there is no Chinese parser (zhparser) on a stock server. The
+same holds for a number or model code inside Chinese text: 商品7天内 is one lexeme, so "7"
+finds only the English article. So a query with Chinese characters is matched by substring
+(``icontains``) on the titles and texts in both languages, each space-separated term
+required; other queries (English, numbers, model codes) match by full text (ranked, titles
+weighing more than texts) OR by that substring match, which also finds a half-typed word
+("refu"). A knowledge base holds thousands of articles, not millions, so the scan costs
+milliseconds. SQLite, which has no full-text search here, uses the substring match alone.
+Either way a hit in the title ranks first, and articles written in the reader's language come
+before the rest.
 """
 
 from __future__ import annotations
@@ -75,8 +78,7 @@ def search(qs: QuerySet, query: str, *, lang: str) -> QuerySet:
         )
         ts_query = SearchQuery(query, config="simple", search_type="websearch")
         qs = qs.annotate(document=vector, rank=SearchRank(vector, ts_query))
-        # The title substring too: a half-typed word ("refu") is no full-text match.
-        return qs.filter(Q(document=ts_query) | in_title).order_by(
+        return qs.filter(Q(document=ts_query) | _every_term(terms, TEXTS)).order_by(
             "-in_lang", "-title_hit", "-rank", "-updated_at", "-id"
         )
     return qs.filter(_every_term(terms, TEXTS)).order_by(
