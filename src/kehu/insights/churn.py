@@ -453,6 +453,7 @@ def score_run(
     summary["scored"] = int(np.isfinite(prob).sum())
     summary["bands"] = {b: int((bands == b).sum()) for b in ("high", "medium", "low")}
     summary["value_at_risk"] = float(np.nansum(at_risk))
+    summary["reason_filters"] = reason_filter_counts(scores.reasons, bands)
     summary["seconds"] = round(time.perf_counter() - started, 2)
     columns = {
         "churn_model": scores.model.tolist(),
@@ -463,6 +464,32 @@ def score_run(
         "churn_change": prob - before,
     }
     return columns, summary
+
+
+REASON_FILTERS_KEPT = 40
+
+
+def reason_filter_key(reason: dict[str, Any]) -> str:
+    """What the at-risk page filters on: the code, with its input column where the code is
+    about one (the contractual model's "high", "yes", "category" mean nothing without it)."""
+    column = (reason.get("params") or {}).get("column")
+    return f"{reason['code']}:{column}" if column else str(reason["code"])
+
+
+def reason_filter_counts(
+    reasons: Sequence[Sequence[dict[str, Any]]], bands: np.ndarray
+) -> dict[str, int]:
+    """How many medium- and high-risk customers carry each filter key among their reasons:
+    the at-risk page offers these (most frequent first), so its reason filter lists what the
+    run actually said, one entry per input column."""
+    counts: dict[str, int] = {}
+    for row, band_ in zip(reasons, bands, strict=True):
+        if band_ not in ("high", "medium"):
+            continue
+        for key in {reason_filter_key(r) for r in row if r.get("code")}:
+            counts[key] = counts.get(key, 0) + 1
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:REASON_FILTERS_KEPT]
+    return dict(top)
 
 
 def _value(customers: pa.Table, *, unit_days: float) -> np.ndarray:

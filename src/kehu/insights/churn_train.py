@@ -214,6 +214,9 @@ def store_model(*, kind: str, as_of: dt.date, fitted: dict[str, Any], by: Any) -
     reason = decision.reason
     if kind == ChurnModelKind.ACTIVITY:
         reason = reason.replace("the logistic baseline", "BG/NBD (the baseline)")
+    # The decision as a code with its figures: the models page words it in the reader's
+    # language (``ChurnModel.refusal_text``); ``refusal`` keeps the English sentence.
+    metrics["decision"] = {"code": decision.code, "params": _json_safe(decision.params)}
     record = ChurnModel.objects.create(
         kind=kind,
         status=ChurnModel.Status.LIVE if decision.replace else ChurnModel.Status.REFUSED,

@@ -379,6 +379,32 @@ class ChurnModel(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.trained_at:%Y-%m-%d %H:%M} ({self.get_status_display()})"
 
+    @property
+    def refusal_text(self) -> str:
+        """Why the model was refused, in the active language, from the stored decision code
+        and figures; models stored before codes existed show their English sentence."""
+        decision = (self.metrics or {}).get("decision") or {}
+        params = decision.get("params") or {}
+        baseline = (
+            _("BG/NBD (the baseline)")
+            if self.kind == ChurnModelKind.ACTIVITY
+            else _("the logistic baseline")
+        )
+        try:
+            figures = {k: f"{float(v):.4f}" for k, v in params.items()}
+            if decision.get("code") == "no_auc":
+                return str(_("the new model has no held-out AUC"))
+            if decision.get("code") == "below_baseline":
+                return str(
+                    _("held-out AUC %(auc)s is below %(baseline_name)s's %(baseline)s")
+                    % {**figures, "baseline_name": baseline}
+                )
+            if decision.get("code") == "below_live":
+                return str(_("held-out AUC %(auc)s is below the live model's %(live)s") % figures)
+        except (KeyError, TypeError, ValueError):
+            pass
+        return self.refusal
+
 
 class ChurnBacktest(models.Model):
     """One replayed month of a model's backtest: scores as of the month end against who

@@ -66,7 +66,19 @@ REASON_LABELS: dict[str, Any] = {
     "low": _("Low usage or charges"),
     "high": _("High usage or charges"),
 }
-REASON_CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,59}$")
+# A reason filter: a code, or a code and the input column it is about ("high:monthly_charges",
+# "category:attr:合约类型"); the column part is any printable text.
+REASON_CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,59}(?::[^\x00-\x1f\x7f]{1,120})?$")
+# The short word for a column code's side, after the column's label ("Monthly charges: high").
+COLUMN_REASON_WORDS: dict[str, Any] = {
+    "high": _("high"),
+    "low": _("low"),
+    "yes": _("yes"),
+    "no": _("no"),
+    "category": _("contract or plan type"),
+    "missing": _("missing"),
+    "other": _("rare value"),
+}
 
 
 # --------------------------------------------------------------------------- reason words
@@ -281,11 +293,45 @@ def parse_filters(params: QueryDict) -> AtRiskFilters:
     )
 
 
-def _reason_condition(code: str) -> Q:
+def _reason_condition(value: str) -> Q:
+    """Scores with ``value`` among their kept reasons: a code, or ``code:column`` for the
+    reasons about one input column (so "high" monthly charges and "high" support calls are
+    two filters, not one)."""
+    code, _sep, column = value.partition(":")
     condition = Q()
     for rank in range(REASONS_KEPT):
-        condition |= Q(**{f"churn_reasons__{rank}__code": code})
+        one = Q(**{f"churn_reasons__{rank}__code": code})
+        if column:
+            one &= Q(**{f"churn_reasons__{rank}__params__column": column})
+        condition |= one
     return condition
+
+
+def reason_filter_label(value: str, lang: str | None = None) -> str:
+    """The reason filter's words: the code's short name, or "<column label>: <side>"."""
+    code, _sep, column = value.partition(":")
+    if not column:
+        return str(REASON_LABELS.get(code, code))
+    lang = _reason_language(lang)
+    label = _column_label(column.removeprefix("attr:"), lang)
+    with translation.override("en" if lang == "en" else "zh-hans"):
+        word = str(COLUMN_REASON_WORDS.get(code, REASON_LABELS.get(code, code)))
+    if lang == "en":
+        return f"{label[:1].upper()}{label[1:]}: {word}"
+    return f"{label}：{word}"
+
+
+def reason_filter_choices(run: AnalyticsRun | None) -> list[tuple[str, str]]:
+    """What the reason filter offers: the keys the run counted among medium- and high-risk
+    customers (``summary["churn"]["reason_filters"]``, most frequent first); for a run from
+    before those counts, the short names of the codes, each name once."""
+    counted = ((run.summary or {}).get("churn") or {}).get("reason_filters") if run else None
+    if counted:
+        return [(key, reason_filter_label(key)) for key in counted if REASON_CODE.match(key)]
+    seen: dict[str, str] = {}
+    for code, label in REASON_LABELS.items():
+        seen.setdefault(str(label), code)
+    return [(code, label) for label, code in seen.items()]
 
 
 def at_risk(*, user: Any, filters: AtRiskFilters, run: AnalyticsRun | None = None) -> QuerySet:

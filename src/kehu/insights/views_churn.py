@@ -73,17 +73,9 @@ def _page_context(request: HttpRequest) -> dict[str, Any]:
         "tiers": Customer.Tier.choices,
         "grades": Customer.Grade.choices,
         "segments": [(s, RFM_SEGMENTS[s]) for s in SEGMENTS],
-        "reasons": _reason_choices(),
+        "reasons": selectors_churn.reason_filter_choices(run),
         "bands": [(b.value, b.label) for b in selectors_churn.AT_RISK_BANDS],
     }
-
-
-def _reason_choices() -> list[tuple[str, str]]:
-    # Codes that share a short name (yes/no) are offered once, under the first code.
-    seen: dict[str, str] = {}
-    for code, label in selectors_churn.REASON_LABELS.items():
-        seen.setdefault(str(label), code)
-    return [(code, label) for label, code in seen.items()]
 
 
 @login_required

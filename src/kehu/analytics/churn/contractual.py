@@ -47,7 +47,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import lightgbm as lgb
@@ -89,8 +89,14 @@ class ModelFileError(ValueError):
 
 @dataclass(frozen=True)
 class Decision:
+    """``reason`` is the English sentence the CLI prints; ``code`` and ``params`` let a page
+    say the same in the reader's language (codes: ``no_auc``, ``below_baseline``,
+    ``below_live``, ``better``)."""
+
     replace: bool
     reason: str
+    code: str = ""
+    params: dict[str, float] = field(default_factory=dict)
 
 
 def _logit_regression(Z: np.ndarray, y: np.ndarray) -> LogisticRegression:
@@ -445,16 +451,24 @@ def replace_if_better(
     model_auc = candidate["model"]["auc"]
     baseline_auc = candidate["baseline"]["auc"]
     if not np.isfinite(model_auc):
-        return Decision(False, "the new model has no held-out AUC")
+        return Decision(False, "the new model has no held-out AUC", "no_auc")
+    figures = {"auc": float(model_auc), "baseline": float(baseline_auc)}
     if model_auc < baseline_auc - tolerance:
         return Decision(
             False,
             f"held-out AUC {model_auc:.4f} is below the logistic baseline's {baseline_auc:.4f}",
+            "below_baseline",
+            figures,
         )
     if current is not None:
         live = current["model"]["auc"]
         if model_auc < live - tolerance:
             return Decision(
-                False, f"held-out AUC {model_auc:.4f} is below the live model's {live:.4f}"
+                False,
+                f"held-out AUC {model_auc:.4f} is below the live model's {live:.4f}",
+                "below_live",
+                {**figures, "live": float(live)},
             )
-    return Decision(True, f"held-out AUC {model_auc:.4f} (baseline {baseline_auc:.4f})")
+    return Decision(
+        True, f"held-out AUC {model_auc:.4f} (baseline {baseline_auc:.4f})", "better", figures
+    )
