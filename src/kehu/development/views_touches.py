@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from kehu.core import permissions
@@ -23,53 +22,12 @@ from kehu.core.permissions import Action
 from kehu.customers.models import Customer
 from kehu.development import letters, touches
 from kehu.development.due import touch_tasks_for
-from kehu.development.greetings import festival_choices
+from kehu.development.forms_touches import DoneForm, MailingForm, SpecialDateForm, TaskForm
+from kehu.development.greetings import festival_name
 from kehu.development.models import Grade, Lead, Mailing, SpecialDate, TouchTask
 from kehu.development.rules import visible_leads
 
 OFFERED = 200  # recipients listed with a check box on the mailing page
-
-
-class MailingForm(forms.Form):
-    subject = forms.CharField(label=_l("Subject"), max_length=200)
-    body = forms.CharField(
-        label=_l("Text"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_l("{name} is replaced by each recipient's name."),
-    )
-
-
-class TaskForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_l("Kind"),
-        choices=[
-            (TouchTask.Kind.VISIT, _l("Visit")),
-            (TouchTask.Kind.INVITATION, _l("Invitation")),
-        ],
-    )
-    title = forms.CharField(label=_l("What"), max_length=200)
-    due_on = forms.DateField(label=_l("Due"), widget=forms.DateInput(attrs={"type": "date"}))
-    notes = forms.CharField(
-        label=_l("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
-class SpecialDateForm(forms.Form):
-    label = forms.CharField(label=_l("Occasion"), max_length=100)
-    calendar = forms.ChoiceField(label=_l("Calendar"), choices=SpecialDate.Calendar.choices)
-    month = forms.IntegerField(label=_l("Month"), required=False, min_value=1, max_value=12)
-    day = forms.IntegerField(label=_l("Day"), required=False, min_value=1, max_value=31)
-    festival = forms.ChoiceField(label=_l("Festival"), required=False, choices=[])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["festival"].choices = [("", "—"), *festival_choices()]  # type: ignore[attr-defined]
-
-
-class DoneForm(forms.Form):
-    notes = forms.CharField(
-        label=_l("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -222,10 +180,15 @@ def holder_touches(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         status = 422
+    lang = "zh-Hans" if (get_language() or "").startswith("zh") else "en"
+    dates = [
+        (special, festival_name(special.festival, lang) if special.festival else "")
+        for special in SpecialDate.objects.filter(**_holder_filter(holder)).order_by("id")
+    ]
     context = {
         "holder": holder,
         "kind": kind,
-        "dates": SpecialDate.objects.filter(**_holder_filter(holder)).order_by("id"),
+        "dates": dates,
         "tasks": TouchTask.objects.filter(**_holder_filter(holder)).order_by("-due_on", "-id")[:50],
         "date_form": date_form,
         "task_form": task_form,
