@@ -17,3 +17,16 @@ def test_create_update_publish_are_audited(org):
         ("create", org.sam), ("update", org.mia), ("update", org.root)]  # fmt: skip
     assert events[1].changes["title_en"] == ["", "How to return"]
     assert events[2].changes["status"] == ["draft", "published"]
+
+
+def test_category_changes_are_audited(org):
+    from kehu.core import audit
+    from kehu.knowledge.models import Category
+
+    with audit.acting_as(org.root, "web"):
+        category = Category.objects.create(name_zh="配送", name_en="Delivery")
+        category.name_en = "Delivery and installation"
+        category.save()
+    events = AuditEvent.objects.filter(model="knowledge.category", object_id=str(category.pk))
+    assert [(e.action, e.user) for e in events.order_by("id")] == [
+        ("create", org.root), ("update", org.root)]  # fmt: skip

@@ -18,7 +18,7 @@ def _chinese(lang: str) -> bool:
     return (lang or "").lower().startswith("zh")
 
 
-class Category(models.Model):
+class Category(Audited):
     """A managed list (administration), so the filter and the portal show the same few
     categories instead of whatever each author typed."""
 
@@ -33,6 +33,9 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name_zh or self.name_en
+
+    def audit_customer_id(self) -> int | None:
+        return None
 
     def label(self, lang: str) -> str:
         first, second = (self.name_zh, self.name_en) if _chinese(lang) else (
