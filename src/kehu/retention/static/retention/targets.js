@@ -18,7 +18,9 @@
         yAxis: { type: "value", name: c.labels[m] },
         series: [
           { name: c.names.actual, type: "bar", data: c.actual[m] },
-          { name: c.names.target, type: "line", data: c.target[m], connectNulls: false, symbolSize: 8 }
+          { name: c.names.target, type: "line", data: c.target[m], connectNulls: false, z: 3,
+            symbol: "diamond", symbolSize: 14, showAllSymbol: true, color: "#d1242f",
+            lineStyle: { width: 2, type: "dashed" } }
         ]
       }, true);
     }
