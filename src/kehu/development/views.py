@@ -5,8 +5,10 @@ the selectors, writes through the services, permissions through ``permissions.re
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ValidationError
@@ -158,81 +160,86 @@ def _refused(request: HttpRequest, lead: Lead, exc: ValidationError, **forms: An
     return render(request, "development/lead_detail.html", context, status=422)
 
 
+def _lead_post(
+    request: HttpRequest,
+    lead: Lead,
+    form_class: type[forms.Form],
+    form_name: str,
+    write: Callable[[dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    """The shape every change on the lead's page shares: bind the form, re-show the page
+    with its errors (422) when it is invalid or the service refuses, else write, say so
+    and go back to the lead."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, lead, **{form_name: form})
+        return render(request, "development/lead_detail.html", context, status=422)
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        return _refused(request, lead, exc, **{form_name: form})
+    messages.success(request, success)
+    return redirect("development:lead_detail", pk=lead.pk)
+
+
 @login_required
 @require_POST
 def lead_man(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _changing(request, pk)
-    form = ManForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "development/lead_detail.html",
-            _detail_context(request, lead, man_form=form),
-            status=422,
-        )
-    try:
-        services.lead_qualify(lead=lead, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _refused(request, lead, exc, man_form=form)
-    messages.success(request, _("Qualification saved."))
-    return redirect("development:lead_detail", pk=lead.pk)
+    return _lead_post(
+        request,
+        lead,
+        ManForm,
+        "man_form",
+        lambda data: services.lead_qualify(lead=lead, by=request.user, **data),
+        _("Qualification saved."),
+    )
 
 
 @login_required
 @require_POST
 def lead_grade(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _changing(request, pk)
-    form = GradeForm(request.POST)
     card = getattr(lead, "card", None)
     if card is None:
         raise Http404
-    if not form.is_valid():
-        return render(
-            request,
-            "development/lead_detail.html",
-            _detail_context(request, lead, grade_form=form),
-            status=422,
-        )
-    services.card_regrade(card=card, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Grade changed."))
-    return redirect("development:lead_detail", pk=lead.pk)
+    return _lead_post(
+        request,
+        lead,
+        GradeForm,
+        "grade_form",
+        lambda data: services.card_regrade(card=card, by=request.user, **data),
+        _("Grade changed."),
+    )
 
 
 @login_required
 @require_POST
 def lead_touch(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _changing(request, pk)
-    form = TouchForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "development/lead_detail.html",
-            _detail_context(request, lead, touch_form=form),
-            status=422,
-        )
-    services.touch_log(lead=lead, by=request.user, **form.cleaned_data)
-    messages.success(request, _("Contact logged."))
-    return redirect("development:lead_detail", pk=lead.pk)
+    return _lead_post(
+        request,
+        lead,
+        TouchForm,
+        "touch_form",
+        lambda data: services.touch_log(lead=lead, by=request.user, **data),
+        _("Contact logged."),
+    )
 
 
 @login_required
 @require_POST
 def lead_disqualify(request: HttpRequest, pk: int) -> HttpResponse:
     lead = _changing(request, pk)
-    form = DisqualifyForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "development/lead_detail.html",
-            _detail_context(request, lead, disqualify_form=form),
-            status=422,
-        )
-    try:
-        services.lead_disqualify(lead=lead, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        return _refused(request, lead, exc)
-    messages.success(request, _("Lead disqualified; it stays on file."))
-    return redirect("development:lead_detail", pk=lead.pk)
+    return _lead_post(
+        request,
+        lead,
+        DisqualifyForm,
+        "disqualify_form",
+        lambda data: services.lead_disqualify(lead=lead, by=request.user, reason=data["reason"]),
+        _("Lead disqualified; it stays on file."),
+    )
 
 
 @login_required
