@@ -52,3 +52,11 @@ def percent(value) -> str:
     if value in (None, ""):
         return ""
     return f"{round(float(value) * 100)}%"
+
+
+@register.filter
+def buying_pattern(value: object) -> str:
+    """An RFM segment (code or label) as a buying pattern (kehu.customers.buying_pattern)."""
+    from kehu.customers.buying_pattern import pattern
+
+    return pattern(value)
