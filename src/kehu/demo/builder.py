@@ -34,6 +34,7 @@ from kehu.demo.org import ensure_org
 from kehu.demo.profiles import build_profiles
 from kehu.demo.retention import build_retention
 from kehu.demo.service import build_service
+from kehu.demo.surveys import build_surveys
 from kehu.demo.writer import Writer
 from kehu.retention.models import Task
 from kehu.sales.models import Invoice, Order, OrderLine, Payment
@@ -138,6 +139,7 @@ def build(options: Options, *, on_batch: Callable[[int, int], None] | None = Non
     build_development(options, org)  # leads and cards (issue #14), through their services
     build_knowledge(options, org)  # knowledge-base articles (issue #13), likewise
     build_retention(options, org)  # a year of retention history (issue #11), likewise
+    build_surveys(options, org)  # CSAT and NPS answers with the loyalty shape (issue #13)
     seconds = time.perf_counter() - started
     report = Report(options, dict(writer.counts), seconds, org.logins)
     with audit.acting_as(None, "demo"):

@@ -205,13 +205,18 @@ def response_rates(*, user: Any, months: int = 12, today: dt.date | None = None)
 # --- the satisfaction → loyalty curve ------------------------------------------------------
 
 RETAINED_OUT = ("lapsed", "lost")
+RETAINED_DAYS = 180
 
 
-def loyalty_table(user: Any) -> list[tuple[int, int, bool, bool]]:
+def loyalty_table(user: Any, *, today: dt.date | None = None) -> list[tuple[int, int, bool, bool]]:
     """One row per visible customer who answered a CSAT survey: ``(customer_id, latest
-    score, retained, repurchased)``. Retained: not archived and not lapsed or lost;
-    repurchased: a completed order after the day of that answer."""
+    score, retained, repurchased)``. Retained: still a customer today — not archived, not
+    lapsed or lost (the analytics' lifecycle status), and a completed order in the last
+    ``RETAINED_DAYS``; repurchased: a completed order after the day of that answer."""
     from kehu.sales.models import Order
+
+    today = today or timezone.localdate()
+    recent = today - dt.timedelta(days=RETAINED_DAYS)
 
     last_order = (
         Order.objects.filter(customer_id=OuterRef("customer_id"), status=Order.Status.COMPLETED)
@@ -239,6 +244,7 @@ def loyalty_table(user: Any) -> list[tuple[int, int, bool, bool]]:
             continue
         previous = customer_id
         answered_on = timezone.localdate(answered_at)
-        retained = not archived and lifecycle not in RETAINED_OUT
+        retained = (not archived and lifecycle not in RETAINED_OUT
+                    and last is not None and last > recent)  # fmt: skip
         rows.append((customer_id, score, retained, last is not None and last > answered_on))
     return rows
