@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kehu.core.audit import Audited
 from kehu.core.models import Partner, Team, TimeStamped
+from kehu.customers import fields as customer_fields
 from kehu.customers.models import Customer
 from kehu.sales.models import Campaign
 
@@ -32,6 +33,20 @@ class Grade(models.TextChoices):
     A = "A", "A"
     B = "B", "B"
     C = "C", "C"
+
+
+def contact_field(name: str, *, blank: bool = True) -> models.Field:
+    """A lead's contact column as the customer's own, read from the customers' field
+    registry (kehu.customers.fields): the same type, length and label, so a lead is
+    described and checked (``services.clean_contact``: the registry's cleaners) exactly
+    like the customer it may become, and a change there reaches leads too."""
+    source = customer_fields.field(name).model_field
+    options: dict = {"blank": blank}
+    if isinstance(source, models.CharField):
+        options["max_length"] = source.max_length
+    if source.null:
+        options["null"] = True
+    return type(source)(source.verbose_name, **options)
 
 
 class Lead(Audited, TimeStamped):
@@ -56,15 +71,15 @@ class Lead(Audited, TimeStamped):
         DISQUALIFIED = "disqualified", _("Disqualified")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
-    name = models.CharField(_("name"), max_length=200)
+    name = contact_field("name", blank=False)
     company = models.CharField(_("company"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
-    email = models.EmailField(_("email"), blank=True)
-    city = models.CharField(_("city"), max_length=50, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    phone = contact_field("phone")
+    email = contact_field("email")
+    city = contact_field("city")
+    notes = contact_field("notes")
     # Greetings (kehu.development.greetings) are generated from the birthday; mailings skip
     # a lead that asked not to receive them.
-    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    birthday = contact_field("birthday")
     no_mailings = models.BooleanField(_("no mailings"), default=False)
 
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
