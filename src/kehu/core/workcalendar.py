@@ -22,7 +22,7 @@ Plain Python (no Django).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -185,15 +185,20 @@ def official_days_cn() -> list[OfficialDay]:
     return sorted(days, key=lambda d: d.date)
 
 
-def from_official_days(days: Iterable[OfficialDay], **hours: object) -> WorkCalendar:
-    """A calendar from official days; the years they cover are the calendar's known years.
-
-    Coverage is every year from the first to the last listed one: the State Council has
-    published a schedule every year since 1999, and each has at least New Year's Day.
-    """
-    days = list(days)
+def covered_years(days: Iterable[OfficialDay]) -> frozenset[int]:
+    """Every year from the first to the last one with a listed holiday: the State Council has
+    published a schedule every year since 1999, and each has at least New Year's Day."""
     years = {d.date.year for d in days if not d.working}
-    known = frozenset(range(min(years), max(years) + 1)) if years else frozenset()
+    return frozenset(range(min(years), max(years) + 1)) if years else frozenset()
+
+
+def from_official_days(
+    days: Iterable[OfficialDay], *, known_years: Iterable[int] | None = None, **hours: object
+) -> WorkCalendar:
+    """A calendar from official days; the years they cover (:func:`covered_years`, unless
+    ``known_years`` says) are the calendar's known years."""
+    days = list(days)
+    known = frozenset(known_years) if known_years is not None else covered_years(days)
     return WorkCalendar(
         holidays=frozenset(d.date for d in days if not d.working),
         workdays=frozenset(d.date for d in days if d.working),
@@ -202,9 +207,35 @@ def from_official_days(days: Iterable[OfficialDay], **hours: object) -> WorkCale
     )
 
 
+# Days an administrator keeps, by year (``kehu.core.holiday_table`` registers the reader of
+# its table when Django starts; this module stays plain Python). A year the source returns
+# days for is taken from them alone, every other year from the package.
+DaySource = Callable[[], dict[int, list[OfficialDay]]]
+_day_source: DaySource | None = None
+
+
+def set_day_source(source: DaySource | None) -> None:
+    global _day_source
+    _day_source = source
+
+
+def merged_days(
+    package: list[OfficialDay], table: dict[int, list[OfficialDay]]
+) -> tuple[list[OfficialDay], frozenset[int]]:
+    """The package's days with the table's years replacing the package's, and the years the
+    result covers (the package's span plus every year of the table)."""
+    known = covered_years(package) | frozenset(table)
+    days = [d for d in package if d.date.year not in table]
+    days += [d for year_days in table.values() for d in year_days]
+    return sorted(days, key=lambda d: d.date), known
+
+
 def china(**hours: object) -> WorkCalendar:
-    """China's official working days (holidays off, make-up weekend days on)."""
-    return from_official_days(official_days_cn(), **hours)
+    """China's official working days (holidays off, make-up weekend days on): the
+    administrator's table for the years it has, the package for the others."""
+    table = _day_source() if _day_source is not None else {}
+    days, known = merged_days(official_days_cn(), table)
+    return from_official_days(days, known_years=known, **hours)
 
 
 CALENDARS = {"cn": china, "none": weekends_only}

@@ -10,3 +10,8 @@ class InsightsConfig(AppConfig):
         from kehu.insights import personal_data
 
         personal_data.register_sources()
+        # The survey answers for the service measures and the balanced report (the service
+        # app sits below the surveys app, so it is fed from here).
+        from kehu.insights import selectors_balanced
+
+        selectors_balanced.register()

@@ -18,3 +18,12 @@ urlpatterns = [
     path("churn/export.csv", views_churn.report_csv, name="churn_report_csv"),
     path("churn/export.xlsx", views_churn.report_xlsx, name="churn_report_xlsx"),
 ]
+
+# The balanced report (H1, H2): kehu.insights.views_balanced.
+from kehu.insights import views_balanced  # noqa: E402
+
+urlpatterns += [
+    path("balanced/", views_balanced.balanced, name="balanced"),
+    path("balanced/export.csv", views_balanced.balanced_csv, name="balanced_csv"),
+    path("balanced/export.xlsx", views_balanced.balanced_xlsx, name="balanced_xlsx"),
+]

@@ -22,6 +22,11 @@ class ServiceConfig(AppConfig):
         from kehu.service import timeline
 
         timeline.register()
+        # The administrator's holiday table, read by the core working calendar (and so the
+        # SLA) for the years it has.
+        from kehu.service import holiday_table
+
+        holiday_table.register()
         # Proactive suggestions: their permission rule and their place on the due list.
         from kehu.service import proactive
 

@@ -311,3 +311,70 @@ class Call(models.Model):
 
 # Registered with this app (its own module keeps this one short).
 from kehu.service.models_proactive import ProactiveSuggestion  # noqa: E402, F401
+
+
+class CalendarDay(models.Model):
+    """A day of the working calendar the administrator keeps (China's official schedule): a
+    holiday (``is_working_day`` false) or a make-up working weekend day (true).
+
+    A year with any row here is read from this table alone, every other year from the
+    ``chinesecalendar`` package (``kehu.service.holiday_table``, which the core calendar and
+    so the SLA read). The first edit of a year copies the package's days for it (``source``
+    package), so an edit overrides one day and never silently drops the year's other holidays.
+    """
+
+    class Source(models.TextChoices):
+        PACKAGE = "package", _("Official schedule (package)")
+        ADMIN = "admin", _("Administrator")
+
+    date = models.DateField(_("date"), unique=True)
+    is_working_day = models.BooleanField(_("working day"), default=False)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.ADMIN
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {'work' if self.is_working_day else 'off'} {self.name_en}"
+
+
+class TierTarget(models.Model):
+    """The customer strategy's service targets for one customer tier, which the balanced
+    report sets its monthly measures against (edited in the Django admin). Blank: no target."""
+
+    tier = models.CharField(_("tier"), max_length=10, choices=Customer.Tier.choices, unique=True)
+    csat_pct = models.DecimalField(
+        _("satisfied customers (CSAT 4-5, %)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    nps = models.DecimalField(_("NPS"), max_digits=5, decimal_places=1, null=True, blank=True)
+    retention_pct = models.DecimalField(
+        _("retention rate (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    fcr_pct = models.DecimalField(
+        _("first-contact resolution (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    handling_minutes = models.DecimalField(
+        _("call handling time (minutes)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    sla_pct = models.DecimalField(
+        _("SLA compliance (%)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["tier"]
+        verbose_name = _("tier target")
+        verbose_name_plural = _("tier targets")
+
+    def __str__(self) -> str:
+        return str(self.get_tier_display())

@@ -28,12 +28,16 @@ FALLBACK = {
 
 
 @functools.lru_cache(maxsize=4)
-def _calendar(name: str) -> W.WorkCalendar:
+def _calendar(name: str, table_version: tuple[int, str]) -> W.WorkCalendar:
     return W.by_name(name)
 
 
 def calendar() -> W.WorkCalendar:
-    return _calendar(getattr(settings, "KEHU_SERVICE_CALENDAR", "cn") or "cn")
+    # Keyed on the holiday table's version: an administrator's edit moves new deadlines.
+    from kehu.service import holiday_table
+
+    name = getattr(settings, "KEHU_SERVICE_CALENDAR", "cn") or "cn"
+    return _calendar(name, holiday_table.version())
 
 
 def _local(moment: dt.datetime) -> dt.datetime:

@@ -21,3 +21,16 @@ urlpatterns = [
     path("proactive/<int:pk>/accept/", views_proactive.accept, name="proactive_accept"),
     path("proactive/<int:pk>/dismiss/", views_proactive.dismiss, name="proactive_dismiss"),
 ]
+
+# Reports (H1, E4) and the holiday calendar (kehu.service.views_reports, views_calendar).
+from kehu.service import views_calendar, views_reports  # noqa: E402
+
+urlpatterns += [
+    path("measures/", views_reports.measures_page, name="measures"),
+    path("measures/export.csv", views_reports.measures_csv, name="measures_csv"),
+    path("measures/export.xlsx", views_reports.measures_xlsx, name="measures_xlsx"),
+    path("lessons/", views_reports.lessons_page, name="lessons"),
+    path("calendar/", views_calendar.calendar_year, name="calendar"),
+    path("calendar/seed/", views_calendar.calendar_seed, name="calendar_seed"),
+    path("calendar/day/", views_calendar.calendar_day, name="calendar_day"),
+]
