@@ -46,3 +46,11 @@ def test_bad_input_names_the_field_and_writes_nothing(client, portal, data, fiel
     assert 'id="form-errors"' in page
     assert f'name="{field}"' in page and "errorlist" in page
     assert Ticket.objects.count() == before
+
+
+def test_an_empty_post_is_a_400_with_the_fields_marked(client, portal):
+    client.force_login(portal.wang)
+    response = client.post("/portal/tickets/new/", {})
+    assert response.status_code == 400
+    assert 'id="form-errors"' in response.content.decode()
+    assert not Ticket.objects.filter(channel="portal").exists()

@@ -64,7 +64,7 @@ def _refusal_text(reason: str) -> str:
 def login_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and permissions.role_of(request.user) == Role.CUSTOMER:
         return redirect("portal:home")
-    form = forms.LinkForm(request.POST or None)
+    form = forms.LinkForm(request.POST if request.method == "POST" else None)
     status = 200
     sent = False
     if request.method == "POST":
@@ -123,8 +123,13 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
+    language = request.LANGUAGE_CODE
     logout(request)
-    return redirect("portal:login")
+    response = redirect("portal:login")
+    # Signing out empties the session, and with it the language the customer chose: the
+    # sign-in page they land on stays in it (the language cookie Django reads next).
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
 
 
 @portal_user
@@ -202,18 +207,17 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_user
 def new_ticket(request: HttpRequest) -> HttpResponse:
-    form = forms.TicketForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                ticket = services.open_ticket(by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Your ticket was opened. We will answer soon."))
-                return redirect("portal:detail", pk=ticket.pk)
-        return render(request, "portal/new.html", {"form": form}, status=400)
-    return render(request, "portal/new.html", {"form": form})
+    form = forms.TicketForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.open_ticket(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your ticket was opened. We will answer soon."))
+            return redirect("portal:detail", pk=ticket.pk)
+    context = {"form": form, "access": request.portal_access}  # type: ignore[attr-defined]
+    return render(request, "portal/new.html", context, status=400 if form.is_bound else 200)
 
 
 @portal_user
@@ -269,7 +273,10 @@ def invite(request: HttpRequest, customer_pk: int) -> HttpResponse:
     permissions.require(request.user, Action.CHANGE, permissions.loaded_for(customer, request.user))
     known = sorted({e for e in [customer.email, *customer.contacts.filter(kind="email")
                    .values_list("value", flat=True)] if e})  # fmt: skip
-    form = forms.InviteForm(request.POST or None, initial={"email": known[0] if known else ""})
+    form = forms.InviteForm(
+        request.POST if request.method == "POST" else None,
+        initial={"email": known[0] if known else ""},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
