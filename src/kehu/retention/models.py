@@ -34,6 +34,7 @@ class Task(Audited, TimeStamped):
         NO_CONTACT = "no_contact", _("No contact within the cadence")
         P_ALIVE_DROP = "p_alive_drop", _("P(active) dropped")
         WIN_BACK = "win_back", _("Lost high-value customer")
+        PURCHASE = "purchase", _("First or large purchase")
         MANUAL = "manual", _("By hand")
 
     class StepKind(models.TextChoices):
@@ -326,3 +327,30 @@ class Target(Audited, TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.metric}: {self.value}"
+
+
+class CarePolicy(Audited, TimeStamped):
+    """Post-purchase care (D5), one row: after a customer's first purchase, or a purchase of
+    at least ``large_amount``, the owner gets a task per step (confirm the choice, offer
+    training or information, check satisfaction), each due some days after the order. The
+    worker scans the orders completed since the last scan (``last_order_id``)."""
+
+    class Step(models.TextChoices):
+        CONFIRM = "confirm", _("Confirm the choice")
+        TRAINING = "training", _("Offer training or information")
+        SATISFACTION = "satisfaction", _("Check satisfaction")
+
+    enabled = models.BooleanField(_("enabled"), default=True)
+    on_first = models.BooleanField(_("after a first purchase"), default=True)
+    large_amount = models.DecimalField(
+        _("large purchase from"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # [{"step": confirm|training|satisfaction, "after_days": int}], in order.
+    steps = models.JSONField(_("steps"), default=list)
+    last_order_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("post-purchase care")
+
+    def __str__(self) -> str:
+        return "post-purchase care"

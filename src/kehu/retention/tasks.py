@@ -29,4 +29,15 @@ def retention_outcomes(as_of: str) -> int:
 
     result = outcomes.record_outcomes(as_of=dt.date.fromisoformat(as_of), by=None)
     log.info("retention: %s won back, %s win-back tasks", result.won_back, result.win_back_tasks)
+    post_purchase_care.enqueue()
     return result.won_back
+
+
+@task()
+def post_purchase_care() -> int:
+    """Care tasks for the orders completed since the last scan (first or large purchases)."""
+    from kehu.retention import care
+
+    created = care.care_scan(by=None)
+    log.info("retention: %s post-purchase care tasks", created)
+    return created
