@@ -94,7 +94,7 @@ def test_choice_question_with_mismatched_choices_is_400(org, client):
     }  # fmt: skip
     response = client.post("/surveys/manage/new/", data)
     assert response.status_code == 400
-    assert "same number in both languages" in response.content.decode()
+    assert "中英文选项数量须相同" in response.content.decode()
     assert not Survey.objects.filter(kind="research").exists()
 
 
