@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from kehu.demo.development import build_development
-from kehu.development.models import Card, GradeChange, Lead
+from kehu.development.models import Card, GradeChange, Lead, LeadTouch, SpecialDate, TouchTask
 
 
 def test_demo_leads_cover_sources_grades_and_cadences(org):
@@ -24,3 +24,17 @@ def test_demo_leads_cover_sources_grades_and_cadences(org):
     statuses = set(Lead.objects.values_list("status", flat=True))
     assert {"converted", "disqualified", "open"} <= statuses
     assert GradeChange.objects.exclude(from_grade="").exists()
+
+
+def test_demo_touches(org):
+    today = timezone.localdate()
+    options = SimpleNamespace(as_of=today, seed=7, customers=0)
+    demo_org = SimpleNamespace(reps=[[org.alice.pk, org.bob.pk], [org.charlie.pk]])
+    build_development(options, demo_org)
+    assert set(SpecialDate.objects.values_list("calendar", flat=True)) == {"lunar", "festival"}
+    kinds = set(TouchTask.objects.values_list("kind", flat=True))
+    assert {"visit", "invitation"} <= kinds
+    assert TouchTask.objects.filter(status="open", due_on__lt=today).exists()  # overdue
+    done = TouchTask.objects.filter(status="done")
+    assert done.exists()
+    assert LeadTouch.objects.filter(subject__in=done.values("title")).exists()  # logged

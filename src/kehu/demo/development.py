@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from kehu.core import audit
 from kehu.core.models import Partner
 from kehu.customers.models import Customer
-from kehu.development import services
+from kehu.development import greetings, services, touches
 from kehu.development.models import Card, Lead
 from kehu.sales.models import Campaign
 
@@ -45,7 +45,53 @@ def build_development(options: Any, org: Any) -> int:
     with audit.acting_as(None, "demo"):
         for i in range(n):
             _one(i, rng, as_of, users, sources, referrers, partners, campaigns)
+        # Its own generator: the leads above stay as they were before touches existed.
+        _touches(random.Random(options.seed * 7919 + 15), as_of)
     return n
+
+
+FESTIVALS = ("spring_festival", "mid_autumn_festival", "dragon_boat_festival")
+
+
+def _touches(rng: random.Random, as_of: dt.date) -> None:
+    """Touches (F5): birthdays and chosen dates (a lunar birthday, festivals) on some leads,
+    visits and invitations to do (some overdue, some done and logged), and the greetings
+    the nightly job writes for the week ahead."""
+    leads = list(Lead.objects.exclude(status=Lead.Status.CONVERTED).order_by("id"))
+    for i, lead in enumerate(leads):
+        owner = lead.owner
+        if i % 3 == 0:
+            lead.birthday = dt.date(rng.randrange(1960, 2000), as_of.month, 1) + dt.timedelta(
+                days=rng.randrange(0, 28)
+            )
+            lead.save()
+        if i % 5 == 0:
+            touches.special_date_add(
+                by=owner,
+                holder=lead,
+                label="农历生日",
+                calendar="lunar",
+                month=rng.randrange(1, 13),
+                day=rng.randrange(1, 29),
+            )
+        if i % 6 == 0:
+            festival = FESTIVALS[i % len(FESTIVALS)]
+            touches.special_date_add(
+                by=owner, holder=lead, label="节日问候", calendar="festival", festival=festival
+            )
+        if i % 4 == 0:
+            kind = "visit" if i % 8 == 0 else "invitation"
+            title = "上门拜访" if kind == "visit" else "邀请参加新品发布会"
+            task = touches.task_create(
+                by=owner,
+                kind=kind,
+                title=title,
+                holder=lead,
+                due_on=as_of + dt.timedelta(days=rng.randrange(-10, 15)),
+            )
+            if i % 12 == 0:
+                touches.task_done(task=task, by=owner, notes="已完成")
+    greetings.generate(on=as_of, by=None, days_ahead=7)
 
 
 def _one(i, rng, as_of, users, sources, referrers, partners, campaigns) -> None:
