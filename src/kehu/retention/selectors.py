@@ -70,22 +70,36 @@ def playbook_names() -> dict[str, str]:
     return names
 
 
+def group_names(groups: list[str]) -> dict[str, str]:
+    """The name of each control group: its playbook's, or its campaign's."""
+    from kehu.sales.models import Campaign
+
+    books = playbook_names()
+    ids = [int(g.split(":", 1)[1]) for g in groups if g.startswith("campaign:")]
+    campaigns = dict(Campaign.objects.filter(id__in=ids).values_list("id", "name"))
+    out = {}
+    for g in groups:
+        kind, _sep, code = g.partition(":")
+        if kind == "campaign" and code.isdigit():
+            out[g] = campaigns.get(int(code), code)
+        else:
+            out[g] = books.get(code, code)
+    return out
+
+
 def groups(*, user: Any) -> list[tuple[str, str, int]]:
     """(group, name, customers) of the playbooks and campaigns with assignments the user sees."""
-    names = playbook_names()
-    rows = (
+    rows = list(
         ControlAssignment.objects.filter(
             customer_id__in=permissions.visible_customers(user, include_archived=True).values("id")
         )
         .values("group")
         .annotate(n=Count("id"))
         .order_by("group")
+        .values_list("group", "n")
     )
-    out = []
-    for row in rows:
-        code = row["group"].split(":", 1)[-1]
-        out.append((row["group"], names.get(code, code), row["n"]))
-    return out
+    names = group_names([group for group, _n in rows])
+    return [(group, names[group], n) for group, n in rows]
 
 
 def results(*, user: Any, group: str, until: dt.date | None = None) -> Results:
@@ -95,7 +109,7 @@ def results(*, user: Any, group: str, until: dt.date | None = None) -> Results:
     from kehu.sales.models import Order
 
     code = group.split(":", 1)[-1]
-    out = Results(group=group, name=playbook_names().get(code, code))
+    out = Results(group=group, name=group_names([group])[group])
     visible = permissions.visible_customers(user, include_archived=True).values("id")
     assigned = list(
         ControlAssignment.objects.filter(group=group, customer_id__in=visible).values_list(
@@ -134,9 +148,12 @@ def results(*, user: Any, group: str, until: dt.date | None = None) -> Results:
         "profit": np.array([profit[cid] for cid, _c, _o in assigned]),
     }
     out.n_treated, out.n_control = int((~is_control).sum()), int(is_control.sum())
-    offers = Task.objects.filter(
-        playbook=code, customer_id__in=visible, status=Task.Status.DONE, step_kind="offer"
-    ).aggregate(total=Sum("budget"))["total"] or Decimal(0)
+    # Offers are a playbook's steps; a campaign's own cost is not recorded here.
+    offers = Decimal(0)
+    if group.startswith("playbook:"):
+        offers = Task.objects.filter(
+            playbook=code, customer_id__in=visible, status=Task.Status.DONE, step_kind="offer"
+        ).aggregate(total=Sum("budget"))["total"] or Decimal(0)
     out.offer_cost = float(offers)
     for key, values in columns.items():
         treated, ctrl = values[~is_control], values[is_control]
