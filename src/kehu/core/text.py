@@ -51,6 +51,12 @@ _SPANS = [[(i, j) for i in range(n) for j in range(i + 2, n + 1)] for n in range
 _PHRASES = PHRASES_DICT.keys()
 
 
+def pinyin_syllables(simple: str) -> list[str]:
+    """The pinyin syllables of a text in simplified characters (no tones, no empty ones):
+    "上海启明" → ["shang", "hai", "qi", "ming"]. The search keys read names with it."""
+    return _syllables(simple)
+
+
 def _syllables(simple: str) -> list[str]:
     """``lazy_pinyin(simple, errors="ignore")`` without its empty syllables. pypinyin
     segments the text into the phrases of its dictionary and reads the rest character by

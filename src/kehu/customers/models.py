@@ -326,45 +326,6 @@ class Customer(Audited, TimeStamped):
         return self.pk
 
 
-class SearchKey(models.Model):
-    """Normalised lookup keys for one customer: name forms (simplified, pinyin, initials,
-    English, aliases) prefixed ``n:``, Chinese character pairs ``g:`` and the rest of a name
-    from each inner syllable or word ``w:`` (substrings), phones ``t:`` (E.164 digits) and
-    ``r:`` (reversed national digits, for "last four digits" look-ups), e-mails ``e:``
-    (``customers.search``). One prefix-indexed column answers every quick search on both
-    SQLite and PostgreSQL."""
-
-    # The keys are a derived index, rebuilt from the customer (refresh_search_keys), ten to
-    # thirty rows per customer: no database constraint (an orphan key is harmless, search joins
-    # the customer table; Django's collector still deletes the keys with their customer)
-    # and no unique (customer, key) index (the refresh writes only missing keys). Each is
-    # checked or maintained once per key, and an import writes millions of keys (what each
-    # cost: bench/README.md, "Figures behind code comments").
-    customer = models.ForeignKey(
-        Customer,
-        on_delete=models.CASCADE,
-        related_name="search_keys",
-        db_constraint=False,
-    )
-    key = models.CharField(max_length=200)
-
-    class Meta:
-        indexes = [
-            # Prefix look-ups (LIKE 'x%') need the pattern operator class on PostgreSQL;
-            # customer_id in the index answers a search without touching the table, and as
-            # its second column it orders one key's customers, newest last: a broad key
-            # (g:上海) is read backwards and the read stops after a page's worth.
-            models.Index(
-                fields=["key", "customer"],
-                name="searchkey_key_customer",
-                opclasses=["varchar_pattern_ops", "int8_ops"],
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.key
-
-
 class ContactPoint(Audited, TimeStamped):
     """Further phones, e-mails and messaging handles beyond the primary ones on Customer."""
 
@@ -562,61 +523,21 @@ class Interaction(Audited, TimeStamped):
         return self.subject
 
 
-class OwnerHistory(models.Model):
-    """Who owned a customer when (A2). The open period has ``ended_at`` empty."""
+# Models kept in modules of their own (size), registered with the app by this import; the
+# rest of the code may import them from here as before.
+from kehu.customers.models_owner import OwnerHistory  # noqa: E402
+from kehu.customers.models_search import SearchKey  # noqa: E402
 
-    # One row per customer and owner change, written by every import: only the indexes
-    # that reads use. The (customer, -started_at) index serves the customer's foreign key;
-    # team and changed_by are never filtered on (teams and users are deactivated, not
-    # deleted); owner is kept for "what did this rep own" when staff leave.
-    # No database constraint on the customer: the row is written only by the services, in
-    # the transaction that writes or reassigns its customer, and Django's collector deletes
-    # it with the customer. The check locks the customer row it points at — a WAL record
-    # and a page write per new customer, most of the time an import spent on this table.
-    # Nor on owner, team and changed_by: a log row names who, and Django's collector clears
-    # those (SET_NULL) when a user or team is deleted. Each check is a query and a row lock
-    # per new customer on the connection that commits the batch, a third of the import's
-    # database work with Customer.created_by's (figures: bench/README.md, "Figures behind
-    # code comments").
-    customer = models.ForeignKey(
-        Customer,
-        on_delete=models.CASCADE,
-        related_name="owner_history",
-        db_index=False,
-        db_constraint=False,
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-    )
-    team = models.ForeignKey(
-        Team,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        db_index=False,
-        db_constraint=False,
-    )
-    started_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
-
-    class Meta:
-        ordering = ["-started_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-started_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.customer_id}: {self.owner_id} from {self.started_at:%Y-%m-%d}"
+__all__ = [
+    "Address",
+    "Channel",
+    "ContactPoint",
+    "Customer",
+    "CustomerShare",
+    "Department",
+    "Interaction",
+    "OwnerHistory",
+    "Relation",
+    "SearchKey",
+    "Tag",
+]

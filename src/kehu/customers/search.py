@@ -29,8 +29,15 @@ from functools import lru_cache
 
 import phonenumbers
 
-from kehu.core.text import _syllables as pinyin_syllables
-from kehu.core.text import compact, has_han, name_keys, national_digits, phone_e164, simplify
+from kehu.core.text import (
+    compact,
+    has_han,
+    name_keys,
+    national_digits,
+    phone_e164,
+    pinyin_syllables,
+    simplify,
+)
 
 MIN_PHONE_DIGITS = 4
 # ``w:`` keys are cut to this many characters: the index stays small, and a longer query
