@@ -68,6 +68,11 @@ def notify(
     return notification
 
 
+def _mail_all(rows: list[Notification]) -> None:
+    for notification in rows:
+        _mail(notification)
+
+
 def notify_many(items: Iterable[tuple[Any, str, str, str]]) -> int:
     """``notify`` for many at once: (recipient, title, url, kind) tuples stored in one
     INSERT per thousand, e-mailed after the commit when mail is configured. For a worker
@@ -81,7 +86,7 @@ def notify_many(items: Iterable[tuple[Any, str, str, str]]) -> int:
     ]
     Notification.objects.bulk_create(rows, batch_size=1_000)
     if rows and mail_configured():
-        transaction.on_commit(lambda: [_mail(n) for n in rows])
+        transaction.on_commit(lambda: _mail_all(rows))
     return len(rows)
 
 

@@ -10,7 +10,7 @@ Four rules, each plain enough to say in one sentence on the page (``reason_text`
   ``USUAL_MIN`` orders expected in the last ``WINDOW`` days at their usual rate, and at most
   ``DROP_SHARE`` of that placed (no model: a customer who buys monthly and stopped);
 - **fault seen elsewhere**: at least ``PEERS_MIN`` other customers opened a fault ticket on a
-  product in the last ``FAULT_WINDOW`` days; its buyers of the last two years without such a
+  product in the last ``FAULT_WINDOW`` days; its buyers of the last year without such a
   ticket are proposed (at most ``PER_PRODUCT`` of them, highest value at risk first).
 
 ``compute(now)`` runs nightly (``compute_task``, self-rescheduling like the pool release) and
@@ -49,8 +49,8 @@ DUE_BEHIND, DUE_AHEAD = 30, 14
 RECENT_DAYS = 14
 WINDOW, BASELINE = 90, 365
 USAGE_MIN, DROP_SHARE = 2.0, 0.25
-FAULT_WINDOW, PEERS_MIN, PER_PRODUCT = 30, 2, 200
-BOUGHT_WITHIN = 730
+FAULT_WINDOW, PEERS_MIN, PER_PRODUCT = 30, 2, 50
+BOUGHT_WITHIN = 365
 CHUNK = 2_000
 
 

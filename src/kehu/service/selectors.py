@@ -114,7 +114,7 @@ def categories(user: Any) -> list[str]:
     ticket, which on a million-ticket desk was the queue page's slowest query."""
     condition = permissions.visibility_filter(user)
     who = "all" if condition is not None and not condition else str(getattr(user, "pk", ""))
-    return cache.get_or_set(
+    found = cache.get_or_set(
         f"service:categories:{who}",
         lambda: list(
             visible_tickets(user)
@@ -126,3 +126,4 @@ def categories(user: Any) -> list[str]:
         ),
         CATEGORIES_TTL,
     )
+    return list(found or [])

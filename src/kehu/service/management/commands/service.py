@@ -14,6 +14,9 @@ prints ``created N, threaded N, unmatched N, skipped N``.
 
 ``kehu service overdue [--schedule]`` runs the overdue check once (cron: every minute), or
 starts the worker's every-minute chain (kehu.service.tasks).
+
+``kehu service proactive [--schedule]`` computes the proactive suggestions once (cron:
+nightly), or starts the worker's nightly chain (kehu.service.proactive).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from django.core.management.base import BaseCommand
 
 from kehu.core.commands import ContractParser, bad_input
 
-ACTIONS = ("deadline", "intake", "overdue")
+ACTIONS = ("deadline", "intake", "overdue", "proactive")
 
 
 def deadline_parser() -> argparse.ArgumentParser:
@@ -106,6 +109,8 @@ class Command(BaseCommand):
             return self.intake(list(options["rest"]))
         if options["action"] == "overdue":
             return self.overdue(list(options["rest"]))
+        if options["action"] == "proactive":
+            return self.proactive(list(options["rest"]))
         return self.deadline(list(options["rest"]))
 
     def intake(self, rest: list[str]) -> None:
@@ -158,6 +163,23 @@ class Command(BaseCommand):
             f"late first responses {r.response_breached}, escalated {r.escalated}, "
             f"notifications {r.notifications}"
         )
+
+    def proactive(self, rest: list[str]) -> None:
+        parser = ContractParser(prog="kehu service proactive",
+                                description="The nightly proactive suggestions.")  # fmt: skip
+        parser.add_argument("--schedule", action="store_true", help="start the worker's chain")
+        parsed = parser.parse_args(rest)
+        from kehu.core import audit
+        from kehu.service import proactive
+
+        if parsed.schedule:
+            when = proactive.schedule_next()
+            self.stdout.write(f"next run at {when.isoformat()}" if when else "already scheduled")
+            return
+        with audit.acting_as(None, "cli"):
+            r = proactive.compute()
+        made = ", ".join(f"{k} {n}" for k, n in sorted(r.created.items())) or "none"
+        self.stdout.write(f"considered {r.considered}, new suggestions: {made}")
 
     def deadline(self, rest: list[str]) -> None:
         from kehu.core import workcalendar as W
