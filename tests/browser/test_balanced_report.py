@@ -123,3 +123,15 @@ def test_admin_adds_a_holiday_to_a_year_without_data(page, org, width):
     shot(page, f"holiday-calendar-zh-{width}")
     if width < 500:
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_agent_reads_their_measures_on_a_phone(page, org):
+    six_months(org)
+    page.set_viewport_size({"width": 390, "height": 900})
+    login(page, "sam")
+    page.goto("/service/measures/?months=6")
+    assert "服务指标" in page.locator("h1").inner_text()
+    assert page.locator("#scope-own").count() == 1
+    assert page.locator("#measures-table tbody tr").count() == 7  # six months and the total
+    shot(page, "service-measures-zh-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

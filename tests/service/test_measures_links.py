@@ -27,3 +27,13 @@ def test_queue_links(client, org, persona, links):
     assert shown == links
     for url in links:
         assert c.get(url).status_code == 200
+
+
+def test_an_agent_is_not_offered_the_balanced_report_on_the_report_pages(client, org):
+    c = login(client, org.sam)
+    for url in ("/service/measures/", "/service/lessons/"):
+        assert 'href="/insights/balanced/"' not in c.get(url).content.decode()
+    assert (
+        'href="/insights/balanced/"'
+        in login(client, org.mia).get("/service/measures/").content.decode()
+    )
