@@ -87,3 +87,19 @@ def test_bad_special_dates_are_refused(org, leads):
             touches.special_date_add(by=org.alice, holder=leads.north, label="x", **kwargs)
         assert field in exc.value.message_dict
     assert not SpecialDate.objects.exists()
+
+
+def test_greetings_command(org):
+    import io
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    org.customer.birthday = dt.date(1975, 10, 1)
+    org.customer.save()
+    out = io.StringIO()
+    call_command("greetings", "--on", "2026-09-30", "--days", "1", stdout=out)
+    assert out.getvalue().startswith("1 greeting tasks written")
+    assert TouchTask.objects.get().due_on == dt.date(2026, 10, 1)
+    with pytest.raises(CommandError):
+        call_command("greetings", "--on", "30/09/2026")
