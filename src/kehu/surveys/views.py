@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from kehu.analytics.satisfaction import as_table, satisfaction_curve
@@ -60,7 +61,7 @@ def results(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/results.html", {
         "rows": rows[::-1], "rates": [(r, kinds.get(r.kind, r.kind)) for r in rates[::-1]],
         "months": months, "month_choices": MONTH_CHOICES, "by": by,
-        "by_choices": [("", _("Overall")), ("team", _("Team")), ("agent", _("Agent")),
+        "by_choices": [("", _("Overall")), ("team", _("Team")), ("agent", pgettext("survey results", "Agent")),
                        ("category", _("Category")), ("tier", _("Tier"))],
     })  # fmt: skip
 
@@ -81,7 +82,8 @@ def loyalty(request: HttpRequest) -> HttpResponse:
         "repeat": [r["repeat_pct"] for r in table],
         "repeat_low": [r["repeat_low_pct"] for r in table],
         "repeat_high": [r["repeat_high_pct"] for r in table],
-        "labels": {"retention": _("Retention rate (%)"), "repeat": _("Repeat purchase (%)"),
+        "labels": {"retention": pgettext("survey chart", "Retention rate (%)"),
+                   "repeat": pgettext("survey chart", "Repeat purchase (%)"),
                    "band": _("95% confidence band"), "score": _("Satisfaction score (CSAT)")},
     }  # fmt: skip
     return render(request, "surveys/loyalty.html", {

@@ -32,9 +32,17 @@
         .concat(band(d, "repeat_low", "repeat_high", "pb", "#1a7f37"))
         .concat([
           { name: d.labels.retention, type: "line", data: d.retention, connectNulls: true,
-            itemStyle: { color: "#0969da" }, symbolSize: 8 },
+            itemStyle: { color: "#0969da" }, showSymbol: true, symbol: "circle", symbolSize: 9 },
           { name: d.labels.repeat, type: "line", data: d.repeat, connectNulls: true,
-            itemStyle: { color: "#1a7f37" }, symbolSize: 8 }
+            itemStyle: { color: "#1a7f37" }, showSymbol: true, symbol: "circle", symbolSize: 9 }
+        ])
+        // Points as scatter too: a score whose neighbours have no answers is a lone point,
+        // which a line series does not draw.
+        .concat([
+          { name: d.labels.retention, type: "scatter", data: d.retention, symbolSize: 9,
+            itemStyle: { color: "#0969da" } },
+          { name: d.labels.repeat, type: "scatter", data: d.repeat, symbolSize: 9,
+            itemStyle: { color: "#1a7f37" } }
         ])
     });
     window.addEventListener("resize", function () { chart.resize(); });
