@@ -17,6 +17,7 @@ NAV = [
     ("insights:at_risk", _("At risk"), Action.VIEW),
     ("insights:churn_report", _("Churn"), Action.SEE_REPORTS),
     ("retention:policy", _("Retention"), Action.SEE_REPORTS),
+    ("surveys:results", _("Surveys"), Action.SEE_REPORTS),
     ("quality:home", _("Data quality"), Action.CHANGE),
     ("imports:list", _("Imports"), Action.CHANGE),
     ("development:leads", _("Leads"), Action.VIEW),
