@@ -31,4 +31,31 @@
       }
     }
   }, true);
+
+  // Phones: table.list rows become cards (kehu.css); each cell shows its column's name,
+  // copied here from the header where the template gave no data-label. Also for rows htmx
+  // swaps in later.
+  function labelCells(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("table.list").forEach(function (table) {
+      var heads = table.querySelectorAll("thead th");
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.children, function (cell) {
+          var head = heads[col];
+          if (head && !cell.hasAttribute("data-label") && head.textContent.trim()) {
+            cell.setAttribute("data-label", head.textContent.trim());
+          }
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  function onReady() { labelCells(document); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", onReady);
+  } else {
+    onReady();
+  }
+  document.addEventListener("htmx:afterSettle", function (event) { labelCells(document); });
 })();
