@@ -428,3 +428,35 @@ class ChurnBacktest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_id} @ {self.month_end}"
+
+
+class ChurnRollup(models.Model):
+    """One run's churn scores counted once, by the nightly run, so the churn report need not
+    aggregate every score on each request (kehu.insights.churn_rollup).
+
+    Main rows (``reason`` blank): customers per team, region (the customer's own, else its
+    team's), RFM segment, churn type, band and tenth of probability, with their sums. Reason
+    rows (``reason`` set, at-risk bands only): how often the code is among a customer's top
+    reasons. Team and region are plain ids as they were at the run: a deleted team or region
+    must not delete or re-file the counts. Archived customers are left out, as the report
+    leaves them out."""
+
+    run = models.ForeignKey(AnalyticsRun, on_delete=models.CASCADE, related_name="churn_rollups")
+    team_id = models.IntegerField(null=True, blank=True)
+    region_id = models.IntegerField(null=True, blank=True)
+    rfm_segment = models.CharField(max_length=20, blank=True)
+    churn_type = models.CharField(max_length=10, blank=True)
+    churn_band = models.CharField(max_length=6, blank=True)
+    bin = models.SmallIntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    n = models.IntegerField(default=0)
+    n_scored = models.IntegerField(default=0)
+    sum_probability = models.FloatField(null=True, blank=True)
+    sum_value_at_risk = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "churn rollup"  # not shown in the product
+        indexes = [models.Index(fields=["run", "team_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.team_id}/{self.rfm_segment}/{self.churn_band} ({self.n})"

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kehu.core import permissions
 from kehu.customers.models import Customer
-from kehu.insights import selectors
+from kehu.insights import churn_rollup, selectors
 from kehu.insights.models import (
     RFM_SEGMENTS,
     AnalyticsConfig,
@@ -60,10 +60,27 @@ def churn_trend(*, user: Any, filters: Any, limit: int = TREND_RUNS) -> list[dic
     )
     if not runs:
         return []
-    rows = {
+    # Runs with a rollup are read from it when the user's view is expressible there; the
+    # others (older runs, or every run for a partner) from the scores.
+    where = churn_rollup.scope(user=user)
+    rolled = set() if where is None else churn_rollup.built_runs([pk for pk, _a in runs])
+    rows: dict[int, dict[str, Any]] = {}
+    if rolled and where is not None:
+        for pk, row in churn_rollup.trend_rows(
+            where=where, filters=filters, run_ids=sorted(rolled)
+        ).items():
+            sums = row.pop("sum_probability")
+            rows[pk] = {k: (v or 0) for k, v in row.items() if k != "sum_at_risk"}
+            rows[pk]["run"] = pk
+            rows[pk]["sum_at_risk"] = row["sum_at_risk"]
+            rows[pk]["avg_probability"] = sums / row["n_scored"] if row["n_scored"] else None
+    live = [pk for pk, _a in runs if pk not in rolled]
+    if not live:
+        return _trend_out(runs, rows)
+    rows |= {
         row["run"]: row
         for row in _report_scores(user=user, filters=filters)
-        .filter(run__in=[pk for pk, _a in runs])
+        .filter(run__in=live)
         .values("run")
         .annotate(
             n=Count("id"),
@@ -77,6 +94,10 @@ def churn_trend(*, user: Any, filters: Any, limit: int = TREND_RUNS) -> list[dic
         )
         .order_by()
     }
+    return _trend_out(runs, rows)
+
+
+def _trend_out(runs: list[tuple[int, Any]], rows: dict[int, dict[str, Any]]) -> list[dict]:
     out = []
     for pk, as_of in reversed(runs):
         row = rows.get(pk)
@@ -108,19 +129,11 @@ def churn_trend(*, user: Any, filters: Any, limit: int = TREND_RUNS) -> list[dic
 def risk_distribution(*, user: Any, run: AnalyticsRun, filters: Any) -> dict[str, Any]:
     """The current run's churn probabilities in tenths, and customers and value at risk per
     band."""
-    scores = _report_scores(user=user, filters=filters).filter(
-        run=run, churn_probability__isnull=False
-    )
-    bins = [0] * BINS
-    tenth = Least(Cast(Floor(F("churn_probability") * BINS), IntegerField()), BINS - 1)
-    for row in scores.values(bin=tenth).annotate(n=Count("id")).order_by():
-        bins[max(0, min(BINS - 1, int(row["bin"])))] += row["n"]
-    bands = {
-        row["churn_band"]: row
-        for row in scores.values("churn_band")
-        .annotate(n=Count("id"), at_risk=Sum("value_at_risk"))
-        .order_by()
-    }
+    where = churn_rollup.scope(user=user)
+    if where is not None and churn_rollup.built_runs([run.pk]):
+        bins, bands = churn_rollup.distribution(where=where, filters=filters, run=run)
+    else:
+        bins, bands = _live_distribution(user=user, run=run, filters=filters)
     # The band cut-offs colour the bars: the settings' (read, never created, on a GET).
     cuts = AnalyticsConfig.objects.filter(pk=1).values("churn_band_medium", "churn_band_high")
     config = cuts.first() or {"churn_band_medium": 0.25, "churn_band_high": 0.5}
@@ -141,10 +154,36 @@ def risk_distribution(*, user: Any, run: AnalyticsRun, filters: Any) -> dict[str
     }
 
 
+def _live_distribution(*, user: Any, run: AnalyticsRun, filters: Any) -> tuple[list[int], dict]:
+    scores = _report_scores(user=user, filters=filters).filter(
+        run=run, churn_probability__isnull=False
+    )
+    bins = [0] * BINS
+    tenth = Least(Cast(Floor(F("churn_probability") * BINS), IntegerField()), BINS - 1)
+    for row in scores.values(bin=tenth).annotate(n=Count("id")).order_by():
+        bins[max(0, min(BINS - 1, int(row["bin"])))] += row["n"]
+    bands = {
+        row["churn_band"]: row
+        for row in scores.values("churn_band")
+        .annotate(n=Count("id"), at_risk=Sum("value_at_risk"))
+        .order_by()
+    }
+    return bins, bands
+
+
 def reasons_by_segment(*, user: Any, run: AnalyticsRun, filters: Any) -> dict[str, Any]:
     """How often each reason is among a customer's top three, per RFM segment, over the
     customers at medium or high risk (the ones the reasons are about). Three grouped queries
     (one per rank), read from the JSON on both databases."""
+    where = churn_rollup.scope(user=user)
+    if where is not None and churn_rollup.built_runs([run.pk]):
+        counts = churn_rollup.reason_counts(where=where, filters=filters, run=run)
+    else:
+        counts = _live_reason_counts(user=user, run=run, filters=filters)
+    return _reasons_out(counts)
+
+
+def _live_reason_counts(*, user: Any, run: AnalyticsRun, filters: Any) -> dict:
     scores = _report_scores(user=user, filters=filters).filter(
         run=run, churn_band__in=list(AT_RISK_BANDS)
     )
@@ -160,6 +199,10 @@ def reasons_by_segment(*, user: Any, run: AnalyticsRun, filters: Any) -> dict[st
         for row in rows:
             key = (row["rfm_segment"] or "", str(row["code"]))
             counts[key] = counts.get(key, 0) + row["n"]
+    return counts
+
+
+def _reasons_out(counts: dict[tuple[str, str], int]) -> dict[str, Any]:
     totals: dict[str, int] = {}
     for (_segment, code), n in counts.items():
         totals[code] = totals.get(code, 0) + n
