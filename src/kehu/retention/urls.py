@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kehu.retention import views, views_targets
+from kehu.retention import views, views_exports, views_targets
 
 app_name = "retention"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("exits/", views.exits_page, name="exits"),
     path("targets/", views_targets.targets_page, name="targets"),
     path("targets/set/", views_targets.target_set, name="target_set"),
+    path("exits/export.<str:fmt>", views_exports.exits_export, name="exits_export"),
+    path("targets/export.<str:fmt>", views_exports.targets_export, name="targets_export"),
 ]
