@@ -31,6 +31,7 @@ from kehu.demo.development import build_development
 from kehu.demo.knowledge import build_knowledge
 from kehu.demo.links import build_links
 from kehu.demo.org import ensure_org
+from kehu.demo.portal import build_portal
 from kehu.demo.proactive import build_proactive
 from kehu.demo.profiles import build_profiles
 from kehu.demo.retention import build_retention
@@ -142,6 +143,7 @@ def build(options: Options, *, on_batch: Callable[[int, int], None] | None = Non
     build_retention(options, org)  # a year of retention history (issue #11), likewise
     build_surveys(options, org)  # CSAT and NPS answers with the loyalty shape (issue #13)
     build_proactive(options, org)  # the nightly proactive suggestions as of the day (issue #13)
+    build_portal(options, org)  # the "customer" login's portal access (issue #13)
     seconds = time.perf_counter() - started
     report = Report(options, dict(writer.counts), seconds, org.logins)
     with audit.acting_as(None, "demo"):

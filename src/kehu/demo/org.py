@@ -30,6 +30,8 @@ LOGINS = (
     ("service", "刘芳", Role.SERVICE, None),
     ("analyst", "赵敏", Role.ANALYST, None),
     ("partner", "周杰", Role.PARTNER, None),
+    # Linked to one demo customer by demo/portal.py: signs in to the customer portal.
+    ("customer", "客户", Role.CUSTOMER, None),
 )
 # Colleagues who own customers, manage the other teams and take tickets, but have no
 # password: the demo logins stay the only way in.
