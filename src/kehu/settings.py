@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "kehu.surveys",
     "kehu.retention",
     "kehu.development",
+    "kehu.dealers",
     "kehu.insights",
     "kehu.quality",
     "kehu.imports",

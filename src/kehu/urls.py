@@ -17,6 +17,7 @@ urlpatterns = [
     path("privacy/", include("kehu.privacy.urls")),
     path("leads/", include("kehu.development.urls")),
     path("forms/", include("kehu.development.urls_public")),
+    path("dealers/", include("kehu.dealers.urls")),
     path("retention/", include("kehu.retention.urls")),
     path("today/", retention_views.today, name="today"),
     path("notifications/", include("kehu.notifications.urls")),
@@ -26,6 +27,6 @@ urlpatterns = [
     path("surveys/", include("kehu.surveys.urls")),
     path("s/", include("kehu.surveys.urls_public")),
     path("account/tokens/", include("kehu.api.urls_tokens")),
-    path("api/v1/", api.urls),
     path("portal/", include("kehu.portal.urls")),
+    path("api/v1/", api.urls),
 ]

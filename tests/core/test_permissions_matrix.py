@@ -50,6 +50,10 @@ ROLE_MAY = {
     Action.EDIT_ARTICLE: {"sam"} | MANAGING,
     # Retention targets: administrators for everyone, managers for their teams (#11).
     Action.EDIT_RETENTION_TARGETS: MANAGING,
+    # Dealer onboarding (#14, F8): reps start and follow, analysts read, managers decide.
+    Action.VIEW_ONBOARDING: {"alice", "bob", "charlie", "ana"} | MANAGING,
+    Action.START_ONBOARDING: {"alice", "bob", "charlie"} | MANAGING,
+    Action.RUN_ONBOARDING: MANAGING,
 }
 # Who sees which customer: "own" is alice's in North shared with P1 (org.customer);
 # "other_team" is charlie's in South; "shared" is charlie's, shared with P2.

@@ -21,6 +21,7 @@ NAV = [
     ("quality:home", _("Data quality"), Action.CHANGE),
     ("imports:list", _("Imports"), Action.CHANGE),
     ("development:leads", _("Leads"), Action.VIEW),
+    ("dealers:list", _("Dealers"), Action.VIEW_ONBOARDING),
     ("admin:index", _("Administration"), None),
 ]
 

@@ -65,6 +65,9 @@ class Action(StrEnum):
     CLAIM = "claim"  # take a customer from the public pool (公海), within the per-rep limit
     EDIT_ARTICLE = "edit_article"  # write, edit and publish knowledge-base articles
     EDIT_RETENTION_TARGETS = "edit_retention_targets"  # monthly retention goals (D6)
+    VIEW_ONBOARDING = "view_onboarding"  # dealer onboardings (F8, kehu.dealers)
+    START_ONBOARDING = "start_onboarding"  # start one for a company customer
+    RUN_ONBOARDING = "run_onboarding"  # credit, terms, contract, approve or reject
 
 
 # Staff roles: a portal user (Role.CUSTOMER) may do none of the actions below; the portal
@@ -114,6 +117,11 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     # The knowledge base is written by those who answer customers (and their managers).
     Action.EDIT_ARTICLE: MANAGING_ROLES | {Role.SERVICE},
     Action.EDIT_RETENTION_TARGETS: MANAGING_ROLES,
+    # Dealer onboarding (F8): reps start one for their own customer and follow it, analysts
+    # read, managers and administrators decide; partners and service agents see none.
+    Action.VIEW_ONBOARDING: MANAGING_ROLES | {Role.SALES, Role.ANALYST},
+    Action.START_ONBOARDING: MANAGING_ROLES | {Role.SALES},
+    Action.RUN_ONBOARDING: MANAGING_ROLES,
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]
