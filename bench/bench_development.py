@@ -88,11 +88,11 @@ def ensure_data(leads: int) -> dict:
             """
             INSERT INTO development_lead (created_at, updated_at, kind, name, company, phone, email,
               city, notes, source, owner_id, team_id, money, money_note, authority,
-              authority_note, need, need_note, status, status_reason)
+              authority_note, need, need_note, status, status_reason, no_mailings)
             SELECT now() - (i %% 700) * interval '1 day', now(), 'person', '线索' || i, '',
               '+86139' || lpad((i %% 100000000)::text, 8, '0'), '', '上海', '',
               (ARRAY['statistics','directory','press','referral','event','mailing','web_form','partner'])[1 + i %% 8],
-              r.id, p.team_id, 'unknown', '', 'unknown', '', 'unknown', '', 'open', ''
+              r.id, p.team_id, 'unknown', '', 'unknown', '', 'unknown', '', 'open', '', false
             FROM generate_series(0, %s - 1) AS i
             JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM auth_user WHERE id = ANY(%s)) r
               ON r.k = i %% %s
