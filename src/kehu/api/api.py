@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import _csrf_needed
 
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
+from kehu.api import calendar as calendar_api
 from kehu.api import calls as calls_api
 from kehu.api import churn as churn_api
 from kehu.api import knowledge as knowledge_api
@@ -121,4 +122,5 @@ api.add_router("", retention_api.router)
 api.add_router("", tickets_api.router)
 api.add_router("", knowledge_api.router)
 api.add_router("", calls_api.router)
+api.add_router("", calendar_api.router)
 api.add_router("", surveys_api.router)
