@@ -27,6 +27,7 @@ from kehu.customers.models import (
 from kehu.demo.commerce import build_commerce
 from kehu.demo.common import Clock
 from kehu.demo.customers import plan_batch
+from kehu.demo.dealers import build_dealers
 from kehu.demo.development import build_development
 from kehu.demo.knowledge import build_knowledge
 from kehu.demo.links import build_links
@@ -139,6 +140,7 @@ def build(options: Options, *, on_batch: Callable[[int, int], None] | None = Non
             for model in TABLES:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     build_development(options, org)  # leads and cards (issue #14), through their services
+    build_dealers(options, org)  # dealers in every onboarding state (issue #14, F8)
     build_knowledge(options, org)  # knowledge-base articles (issue #13), likewise
     build_retention(options, org)  # a year of retention history (issue #11), likewise
     build_surveys(options, org)  # CSAT and NPS answers with the loyalty shape (issue #13)
