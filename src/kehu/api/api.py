@@ -21,6 +21,8 @@ from kehu.api import churn as churn_api
 from kehu.api import knowledge as knowledge_api
 from kehu.api import leads as leads_api
 from kehu.api import retention as retention_api
+from kehu.api import service_reports as service_reports_api
+from kehu.api import suggestions as suggestions_api
 from kehu.api import surveys as surveys_api
 from kehu.api import tickets as tickets_api
 from kehu.privacy import api as privacy_api
@@ -124,3 +126,5 @@ api.add_router("", knowledge_api.router)
 api.add_router("", calls_api.router)
 api.add_router("", calendar_api.router)
 api.add_router("", surveys_api.router)
+api.add_router("", service_reports_api.router)
+api.add_router("", suggestions_api.router)
