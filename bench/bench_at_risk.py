@@ -10,6 +10,7 @@ reason codes), then reused.
 
     nice .venv/bin/python bench/bench_at_risk.py [--customers 1000000] [--requests 20]
     KEHU_BENCH_AT_RISK_DB=postgresql://postgres@127.0.0.1:5432/kehu_churnpages_bench (default)
+    --results PATH (default bench/results/at_risk.json)
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ INSERT INTO customers_customer (
     district, address, postcode, trade_area, gender, age_band, income_band, id_number,
     industry, source, attributes, notes, grade, tier, lifecycle_status, loyalty_stage,
     churn_type, is_core, completeness, is_qualified, is_archived, version, churn_band,
-    churn_probability, value_at_risk, owner_id, team_id)
+    churn_probability, value_at_risk, owner_id, team_id, division_code)
 SELECT now(), now(), 'person', '客户' || g, '', '[]', '+86138' || lpad(g::text, 8, '0'), '',
     '', '', '', '', '', '', '', '', '', '', '', '', '{}', '',
     (ARRAY['A','B','C'])[1 + g %% 3], (ARRAY['key','major','ordinary','small'])[1 + g %% 4],
@@ -43,7 +44,7 @@ SELECT now(), now(), 'person', '客户' || g, '', '[]', '+86138' || lpad(g::text
     g %% 100 = 7, 1,
     CASE WHEN p >= 0.5 THEN 'high' WHEN p >= 0.25 THEN 'medium' ELSE 'low' END,
     p, CASE WHEN g %% 10 < 7 THEN round((p * (g %% 997) * 5)::numeric, 2) END,
-    %(rep0)s + (g %% 200), %(team0)s + ((g %% 200) / 10)
+    %(rep0)s + (g %% 200), %(team0)s + ((g %% 200) / 10), ''
 FROM (SELECT g, random() AS p FROM generate_series(1, %(n)s) AS g) AS s
 """
 
@@ -84,6 +85,7 @@ def setup(n: int) -> None:
     from kehu.customers.models import Customer
 
     if Customer.objects.count() >= n:
+        _rollup()
         return
     from django.contrib.auth import get_user_model
     from django.utils import timezone
@@ -117,6 +119,23 @@ def setup(n: int) -> None:
         cur.execute("VACUUM ANALYZE customers_customer")
         cur.execute("VACUUM ANALYZE insights_customerscore")
     print(f"built {n:,} customers and scores in {time.perf_counter() - started:.0f} s")
+    _rollup()
+
+
+def _rollup() -> None:
+    """The churn report's per-run counts, as the nightly run stores them (built once, also
+    for a database made before the rollup existed)."""
+    from kehu.insights import churn_rollup
+    from kehu.insights.models import AnalyticsRun
+
+    for run in AnalyticsRun.objects.filter(status="succeeded"):
+        if not churn_rollup.built_runs([run.pk]):
+            started = time.perf_counter()
+            rows = churn_rollup.build(run)
+            print(
+                f"churn rollup of run {run.pk}: {rows:,} rows in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
 
 
 def timed(client, path: str, params: dict, repeat: int) -> dict:
@@ -145,6 +164,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args()
     setup(args.customers)
     from django.contrib.auth import get_user_model
@@ -192,8 +212,8 @@ def main() -> None:
         )
     load = os.getloadavg()
     print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(
         json.dumps({"customers": args.customers, "load": load, "results": results}, indent=2)
     )
 
