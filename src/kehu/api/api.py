@@ -15,6 +15,7 @@ from ninja import NinjaAPI, Swagger
 from ninja.openapi.docs import _csrf_needed
 
 from kehu.api import auth, customers, errors, interactions, orders, payments, relations
+from kehu.api import balanced as balanced_api
 from kehu.api import calendar as calendar_api
 from kehu.api import calls as calls_api
 from kehu.api import churn as churn_api
@@ -128,3 +129,4 @@ api.add_router("", calendar_api.router)
 api.add_router("", surveys_api.router)
 api.add_router("", service_reports_api.router)
 api.add_router("", suggestions_api.router)
+api.add_router("", balanced_api.router)
