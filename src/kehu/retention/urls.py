@@ -16,6 +16,12 @@ urlpatterns = [
     path("exits/", views.exits_page, name="exits"),
     path("targets/", views_targets.targets_page, name="targets"),
     path("targets/set/", views_targets.target_set, name="target_set"),
+    path("exits/win-back.<str:fmt>", views_exports.winback_export, name="winback_export"),
+    path(
+        "results/<str:group>/export.<str:fmt>",
+        views_exports.results_export,
+        name="results_export",
+    ),
     path("exits/export.<str:fmt>", views_exports.exits_export, name="exits_export"),
     path("targets/export.<str:fmt>", views_exports.targets_export, name="targets_export"),
 ]
