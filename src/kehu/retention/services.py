@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from kehu.core import audit
 from kehu.customers import services as customer_services
 from kehu.customers.models import Channel, Customer, Interaction
-from kehu.retention import bulk, control, policy, triggers
+from kehu.retention import bulk, control, notices, policy, triggers
 from kehu.retention.models import ControlAssignment, ExitReason, PolicyVersion, Task, WorthFlag
 
 OPEN = Task.Status.OPEN
@@ -266,6 +266,7 @@ def generate_tasks(
                 }
             )
     bulk.insert(Task, tasks)
+    notices.tell_new_tasks(t["assigned_to_id"] for t in tasks)  # one notice per owner
     if len(tasks) > ANALYZE_AFTER and connection.vendor == "postgresql":
         # The planner's statistics, or the Today page plans for an empty table until
         # autovacuum gets round to it.

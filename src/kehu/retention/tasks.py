@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.utils import timezone
 from django_tasks import task
 
 from kehu.retention import services
@@ -29,6 +30,10 @@ def retention_outcomes(as_of: str) -> int:
 
     result = outcomes.record_outcomes(as_of=dt.date.fromisoformat(as_of), by=None)
     log.info("retention: %s won back, %s win-back tasks", result.won_back, result.win_back_tasks)
+    from kehu.retention import notices
+
+    told = notices.remind_overdue(today=timezone.localdate())
+    log.info("retention: %s overdue reminders", told)
     post_purchase_care.enqueue()
     return result.won_back
 
