@@ -47,6 +47,7 @@ class Task(Audited, TimeStamped):
         SAVED = "saved", _("Reached / saved")
         NOT_REACHED = "not_reached", _("Not reached")
         LEFT = "left", _("Left")
+        RENEWED = "renewed", _("Renewed")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="tasks"

@@ -5,6 +5,9 @@
   win-back tasks close as saved.
 - Lost customers of high value (key, major) with no open win-back task enter the policy's
   win-back playbook (with its control group), if the policy has one.
+- A customer whose contract or plan was about to end (an open "contract ending" task, which
+  keeps the end date the trigger saw) and whose end date has since moved later has **renewed**:
+  the task closes with that outcome, audited. A task someone already closed is left as it is.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Outcomes:
     won_back: int = 0
     win_back_tasks: int = 0
     held_back: int = 0
+    renewed: int = 0
 
 
 @transaction.atomic
@@ -70,7 +74,35 @@ def record_outcomes(*, as_of: dt.date, by: Any) -> Outcomes:
             task.done_at = timezone.now()
             task.save()
     _win_back_tasks(as_of=as_of, result=result, skip=set(by_customer) & _won(by_customer))
+    result.renewed = _renewals()
     return result
+
+
+def _end_date(raw: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(raw or "")[:10])
+    except ValueError:
+        return None
+
+
+def _renewals() -> int:
+    """Close as renewed the open contract-ending tasks whose customer's ``contract_end`` now
+    lies after the end the trigger saw (kept in the task's notes)."""
+    renewed = 0
+    tasks = Task.objects.filter(
+        status=Task.Status.OPEN, trigger=Task.Trigger.CONTRACT_END
+    ).select_related("customer")
+    for task in tasks:
+        seen = _end_date(task.notes)
+        now_ends = _end_date((task.customer.attributes or {}).get("contract_end"))
+        if seen is None or now_ends is None or now_ends <= seen:
+            continue
+        task.status = Task.Status.DONE
+        task.outcome = Task.Outcome.RENEWED
+        task.done_at = timezone.now()
+        task.save()  # audited (Task is an Audited model)
+        renewed += 1
+    return renewed
 
 
 def _won(by_customer: dict[int, ExitReason]) -> set[int]:

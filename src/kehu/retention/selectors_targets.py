@@ -9,7 +9,8 @@ retention rate is its reps' customers kept over their customers:
 - tasks done on time: of the retention, win-back and care tasks due in the month up to
   today (cancelled ones aside), the share done on or before their due date;
 - customers won back: exits of the rep's customers found won back in the month;
-- value at risk resolved: the value at risk of the tasks done as "saved" in the month.
+- value at risk resolved: the value at risk of the tasks done as "saved" or "renewed" in the
+  month.
 
 A few grouped queries per month, whatever the number of people (no per-row queries)."""
 
@@ -82,7 +83,7 @@ def _counts(rep_ids: list[int], start: dt.date, end: dt.date) -> dict[int, dict[
     saved = Task.objects.filter(
         assigned_to_id__in=rep_ids,
         status=Task.Status.DONE,
-        outcome=Task.Outcome.SAVED,
+        outcome__in=(Task.Outcome.SAVED, Task.Outcome.RENEWED),
         done_at__date__range=(start, end),
     )
     for rep, value in (

@@ -349,6 +349,7 @@ _INTERACTION_OUTCOME = {
     Task.Outcome.SAVED: Interaction.Outcome.RESOLVED,
     Task.Outcome.NOT_REACHED: Interaction.Outcome.NO_ANSWER,
     Task.Outcome.LEFT: Interaction.Outcome.DONE,
+    Task.Outcome.RENEWED: Interaction.Outcome.RESOLVED,
 }
 
 
