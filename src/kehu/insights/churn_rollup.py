@@ -15,12 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     F,
     IntegerField,
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Floor, Least
@@ -41,7 +44,13 @@ def build(run: AnalyticsRun) -> int:
         t=F("customer__team_id"),
         r=Coalesce(F("customer__region_id"), F("customer__team__region_id")),
     )
-    tenth = Least(Cast(Floor(F("churn_probability") * BINS), IntegerField()), BINS - 1)
+    # NULL stays NULL (no probability, no bin): PostgreSQL's LEAST skips NULLs and would put
+    # every unscored customer into the top tenth, where SQLite's gives NULL.
+    tenth = Case(
+        When(churn_probability__isnull=True, then=Value(None)),
+        default=Least(Cast(Floor(F("churn_probability") * BINS), IntegerField()), BINS - 1),
+        output_field=IntegerField(),
+    )
     rows = [
         ChurnRollup(
             run=run,
