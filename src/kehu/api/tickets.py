@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -17,6 +18,7 @@ from kehu.api.common import ApiRequest, paginate, ref, user_ref, visible_custome
 from kehu.core import permissions
 from kehu.core.masking import Mask, mask_value
 from kehu.core.permissions import Action
+from kehu.sales.models import Product
 from kehu.service import selectors, services
 from kehu.service.models import Ticket
 from kehu.service.rules import notes_shown
@@ -44,6 +46,7 @@ class TicketIn(Schema):
     channel: Literal["phone", "email", "web", "portal", "chat", "store", "partner"] = "phone"
     category: str = Field("", max_length=100)
     description: str = Field("", max_length=20_000)
+    product_id: int | None = Field(None, ge=1, description="The product a fault is about.")
 
 
 class MessageIn(Schema):
@@ -80,6 +83,7 @@ def ticket_out(t: Ticket, *, user: Any, thread: bool = False) -> dict[str, Any]:
         "priority": t.priority,
         "status": t.status,
         "category": t.category,
+        "product_id": t.product_id,
         "vip": t.vip,
         "assignee": user_ref(t.assigned_to),
         "team": ref(t.team),
@@ -144,8 +148,13 @@ def ticket_create(request: ApiRequest, payload: TicketIn) -> Status:
     permissions.require(request.auth, Action.LOG_INTERACTION)
     customer = visible_customer(request.auth, payload.customer_id, include_archived=False)
     permissions.require(request.auth, Action.LOG_INTERACTION, customer)
-    data = payload.dict(exclude={"customer_id"})
-    ticket = services.ticket_create(customer=customer, by=request.auth, **data)
+    data = payload.dict(exclude={"customer_id", "product_id"})
+    product = None
+    if payload.product_id is not None:
+        product = Product.objects.filter(pk=payload.product_id).first()
+        if product is None:
+            raise ValidationError({"product_id": "No such product."})
+    ticket = services.ticket_create(customer=customer, by=request.auth, product=product, **data)
     ticket = Ticket.objects.select_related("customer", "assigned_to", "team").get(pk=ticket.pk)
     return Status(201, ticket_out(ticket, user=request.auth, thread=True))
 

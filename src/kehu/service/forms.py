@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kehu.sales.models import Product
 from kehu.service.models import Ticket
 
 
@@ -33,6 +34,9 @@ class TicketForm(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial="phone")
     category = forms.CharField(label=_("Category"), max_length=100, required=False)
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.order_by("name"), required=False
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

@@ -84,9 +84,11 @@ def ticket_create(
     assignee: Any = None,
     team: Team | None = None,
     now: dt.datetime | None = None,
+    product: Any = None,
 ) -> Ticket:
     """Open a ticket with its deadlines from the SLA policy for its priority and the
-    customer's tier. A key customer's ticket goes to the key-customer team when one is set."""
+    customer's tier. A key customer's ticket goes to the key-customer team when one is set.
+    ``product``: what a fault is about, when known (the proactive rules read it)."""
     now = now or timezone.now()
     vip = customer.tier == Customer.Tier.KEY
     if vip and team is None:
@@ -106,6 +108,7 @@ def ticket_create(
         assigned_to=assignee,
         team=team,
         vip=vip,
+        product=product,
         opened_at=now,
         status=S.OPEN if assignee is not None else S.NEW,
         response_target_hours=response,
