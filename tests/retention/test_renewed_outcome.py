@@ -1,7 +1,7 @@
-"""Outcomes from behaviour (issue #11): a customer whose contract was about to end (an open
-"contract ending" task, which keeps the end date the trigger saw) and whose contract end has
-since moved later has renewed — the task closes as renewed, audited; an end that did not move,
-or a task someone already closed, is left alone."""
+"""Outcomes from behaviour (issue #11). Renewed: a customer whose contract was about to end
+(an open "contract ending" task, which keeps the end date the trigger saw) and whose contract
+end has since moved later — the task closes as renewed, audited; an end that did not move, or
+a task someone already closed, is left alone. Left: a customer the analytics now calls lost."""
 
 from __future__ import annotations
 
@@ -64,3 +64,18 @@ def test_unreadable_dates_are_left_alone(org):
     assert outcomes.record_outcomes(as_of=AS_OF, by=None).renewed == 0
     task.refresh_from_db()
     assert task.status == Task.Status.OPEN
+
+
+def test_a_customer_the_analytics_calls_lost_has_left(org):
+    gone, still = scored(org, n=2)
+    t_gone = _contract_task(gone, org.alice, ends="2025-07-15")
+    t_still = _contract_task(still, org.alice, ends="2025-07-15")
+    Customer.objects.filter(pk=gone.pk).update(lifecycle_status=Customer.Lifecycle.LOST)
+
+    result = outcomes.record_outcomes(as_of=AS_OF, by=None)
+
+    assert result.left == 1
+    t_gone.refresh_from_db(), t_still.refresh_from_db()
+    assert (t_gone.status, t_gone.outcome) == (Task.Status.DONE, Task.Outcome.LEFT)
+    assert t_still.status == Task.Status.OPEN
+    assert not gone.exit_reasons.exists()  # no reason is made up for them

@@ -5,6 +5,8 @@
   win-back tasks close as saved.
 - Lost customers of high value (key, major) with no open win-back task enter the policy's
   win-back playbook (with its control group), if the policy has one.
+- A customer the nightly analytics now calls **lost** (lifecycle status, from the purchases)
+  has **left**: their open retention tasks close with that outcome, audited.
 - A customer whose contract or plan was about to end (an open "contract ending" task, which
   keeps the end date the trigger saw) and whose end date has since moved later has **renewed**:
   the task closes with that outcome, audited. A task someone already closed is left as it is.
@@ -41,6 +43,7 @@ class Outcomes:
     win_back_tasks: int = 0
     held_back: int = 0
     renewed: int = 0
+    left: int = 0
 
 
 @transaction.atomic
@@ -75,7 +78,29 @@ def record_outcomes(*, as_of: dt.date, by: Any) -> Outcomes:
             task.save()
     _win_back_tasks(as_of=as_of, result=result, skip=set(by_customer) & _won(by_customer))
     result.renewed = _renewals()
+    result.left = _left()
     return result
+
+
+def _left() -> int:
+    """Close as left the open retention tasks of customers the nightly analytics now calls
+    lost (their lifecycle status, from their purchases): nobody has to say so by hand. No exit
+    reason is made up for them; the owner can still record one on the customer's page."""
+    from kehu.customers.models import Customer
+
+    left = 0
+    tasks = Task.objects.filter(
+        status=Task.Status.OPEN,
+        kind=Task.Kind.RETENTION,
+        customer__lifecycle_status=Customer.Lifecycle.LOST,
+    )
+    for task in tasks:
+        task.status = Task.Status.DONE
+        task.outcome = Task.Outcome.LEFT
+        task.done_at = timezone.now()
+        task.save()  # audited (Task is an Audited model)
+        left += 1
+    return left
 
 
 def _end_date(raw: Any) -> dt.date | None:
