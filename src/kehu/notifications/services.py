@@ -26,6 +26,13 @@ def mail_configured() -> bool:
     return bool(getattr(settings, "KEHU_NOTIFY_EMAIL", False))
 
 
+def language_of(user: Any) -> str:
+    """The language to write to ``user`` in: their chosen one, else the installation's
+    (``KEHU_LANGUAGE``). Work done outside a request (workers, e-mails) has no active language
+    of the reader's to take."""
+    return getattr(getattr(user, "profile", None), "language", "") or settings.LANGUAGE_CODE
+
+
 def _safe_url(url: str) -> str:
     # Only links inside Kehu: a notification must never send its reader elsewhere.
     return url if url and url_has_allowed_host_and_scheme(url, allowed_hosts=None) else ""

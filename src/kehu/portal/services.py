@@ -32,6 +32,7 @@ from kehu.core import audit, permissions
 from kehu.core.models import Profile, Role
 from kehu.core.permissions import Action
 from kehu.customers.models import Customer
+from kehu.notifications.services import language_of
 from kehu.portal.models import PortalAccess, PortalToken
 from kehu.service import services as ticket_services
 from kehu.service.models import Ticket, TicketMessage
@@ -86,7 +87,7 @@ def _link(token: str, base_url: str) -> str:
 
 
 def _send(access: PortalAccess, *, purpose: str, link: str, customer: Customer) -> None:
-    language = access.user.profile.language or settings.LANGUAGE_CODE
+    language = language_of(access.user)
     with translation.override(language):
         context = {"access": access, "link": link, "customer": customer, "purpose": purpose,
                    "site_name": settings.SITE_NAME}  # fmt: skip

@@ -11,14 +11,13 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import ngettext, override
 
 from kehu.core.models import Team
-from kehu.notifications.services import notify_many
+from kehu.notifications.services import language_of, notify_many
 from kehu.retention.models import Task
 
 KIND_NEW = "retention_tasks"
@@ -30,12 +29,6 @@ def _users(ids: Iterable[int]) -> dict[int, Any]:
     return {pk: u for pk, u in users.items() if u.is_active}
 
 
-def _language(user: Any) -> str:
-    """The person's chosen language, else the installation's (KEHU_LANGUAGE): a worker has
-    no request to take it from."""
-    return getattr(getattr(user, "profile", None), "language", "") or settings.LANGUAGE_CODE
-
-
 def tell_new_tasks(owner_ids: Iterable[int | None]) -> int:
     """One notice per owner of newly created tasks (``owner_ids``: one entry per task)."""
     counts = Counter(pk for pk in owner_ids if pk)
@@ -43,7 +36,7 @@ def tell_new_tasks(owner_ids: Iterable[int | None]) -> int:
     items = []
     for pk, n in counts.items():
         if pk in users:
-            with override(_language(users[pk])):
+            with override(language_of(users[pk])):
                 title = ngettext(
                     "%(n)s new retention task on your Today list",
                     "%(n)s new retention tasks on your Today list",
@@ -83,14 +76,14 @@ def remind_overdue(*, today: dt.date) -> int:
     items = []
     for pk, n in per_owner.items():
         if pk in users:
-            with override(_language(users[pk])):
+            with override(language_of(users[pk])):
                 title = ngettext(
                     "%(n)s retention task is overdue", "%(n)s retention tasks are overdue", n
                 ) % {"n": n}
             items.append((users[pk], title, today_url, KIND_OVERDUE))
     for pk, n in managers.items():
         if pk in users:
-            with override(_language(users[pk])):
+            with override(language_of(users[pk])):
                 title = ngettext(
                     "%(n)s retention task is overdue in your team",
                     "%(n)s retention tasks are overdue in your teams",
