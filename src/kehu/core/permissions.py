@@ -68,6 +68,7 @@ class Action(StrEnum):
     VIEW_ONBOARDING = "view_onboarding"  # dealer onboardings (F8, kehu.dealers)
     START_ONBOARDING = "start_onboarding"  # start one for a company customer
     RUN_ONBOARDING = "run_onboarding"  # credit, terms, contract, approve or reject
+    IMPORT_LEADS = "import_leads"  # a lead file through the importer (kehu.imports)
 
 
 # Staff roles: a portal user (Role.CUSTOMER) may do none of the actions below; the portal
@@ -122,6 +123,10 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     Action.VIEW_ONBOARDING: MANAGING_ROLES | {Role.SALES, Role.ANALYST},
     Action.START_ONBOARDING: MANAGING_ROLES | {Role.SALES},
     Action.RUN_ONBOARDING: MANAGING_ROLES,
+    # Development is sales work: reps import leads in their own name, managers for their
+    # teams (the owner rule is kehu.development.services.lead_owner_refusal), admins for
+    # anyone; service agents, analysts and partners import none.
+    Action.IMPORT_LEADS: MANAGING_ROLES | {Role.SALES},
 }
 
 ObjectRule = Callable[[Any, Action, Any], bool]
