@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -26,8 +27,8 @@ from kehu.development.forms import DisqualifyForm, GradeForm, LeadForm, ManForm,
 from kehu.development.models import Card, Grade, Lead
 
 PAGE_SIZE = 50
-# Due cards shown per kind on the review list: the most overdue first; a day's work.
-REVIEW_ROWS = 100
+# Due cards shown per kind on the review list, most overdue first; "More" adds as many again.
+REVIEW_ROWS = 25
 
 
 def _lead(request: HttpRequest, pk: int) -> Lead:
@@ -335,28 +336,48 @@ def _on_date(request: HttpRequest) -> dt.date:
     return day or timezone.localdate()
 
 
+def _review_section(request: HttpRequest, *, kind: str, scope: str, today: dt.date) -> dict:
+    after = (
+        due.parse_after(request.GET.get("after", "")) if request.GET.get("kind") == kind else None
+    )
+    page = due.due_page(
+        user=request.user, today=today, kind=kind, scope=scope, after=after, size=REVIEW_ROWS
+    )
+    back = {"scope": scope}
+    if request.GET.get("on"):
+        back["on"] = today.isoformat()
+    query = {**back, "kind": kind, "after": page.next_after}
+    return {
+        # Where "Reviewed"/"Done" returns to: the list itself, not the page of "More" rows.
+        "back": f"{request.path}?{urlencode(back)}",
+        "kind": kind,
+        "label": due.KINDS[kind][1],
+        "rows": due.review_rows(page.cards, kind),
+        "more_query": urlencode(query) if page.next_after else "",
+        "continued": after is not None,
+    }
+
+
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
-    """Cards due for review, calls and visits, for me (or, for managers, my teams)."""
+    """Cards due for review, calls and visits, for me (or, for managers, my teams): per kind
+    the number due and the most overdue first, a page at a time ("More" adds the next)."""
     permissions.require(request.user, Action.CHANGE)
-    scope = (
-        "team"
-        if request.GET.get("scope") == "team" and permissions.can(request.user, Action.REASSIGN)
-        else "mine"
-    )
+    can_team = permissions.can(request.user, Action.REASSIGN)
+    scope = "team" if request.GET.get("scope") == "team" and can_team else "mine"
     today = _on_date(request)
-    sections = [
-        (
-            kind,
-            label,
-            list(
-                due.due_cards(
-                    user=request.user, today=today, kind=kind, scope=scope, limit=REVIEW_ROWS
-                )
-            ),
-        )
-        for kind, (_column, label) in due.KINDS.items()
-    ]
+    only = request.GET.get("kind", "")
+    if only and only not in due.KINDS:
+        raise BadRequest(_("Unknown kind: %(kind)s") % {"kind": only[:40]})
+    if only and request.headers.get("HX-Request"):
+        # "More" in a section: just the next rows, appended where the button was.
+        section = _review_section(request, kind=only, scope=scope, today=today)
+        return render(request, "development/_review_rows.html", {"section": section})
+    sections = []
+    for kind in [only] if only else list(due.KINDS):
+        section = _review_section(request, kind=kind, scope=scope, today=today)
+        section["count"] = due.due_count(user=request.user, today=today, kind=kind, scope=scope)
+        sections.append(section)
     return render(
         request,
         "development/review_list.html",
@@ -364,6 +385,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "today": today,
             "scope": scope,
-            "can_team": permissions.can(request.user, Action.REASSIGN),
+            "can_team": can_team,
+            "count_cap": due.COUNT_CAP,
+            "only": only,
         },
     )
