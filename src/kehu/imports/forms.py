@@ -22,6 +22,16 @@ class UploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"id": "import-file", "accept": ".csv,.txt,.xlsx"}),
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only the kinds this user may import are offered (leads: IMPORT_LEADS).
+            from kehu.imports.services import may_import
+
+            self.fields["kind"].choices = [
+                (value, label) for value, label in Kind.choices if may_import(user, value)
+            ]
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()

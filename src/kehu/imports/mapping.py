@@ -172,6 +172,37 @@ INTERACTION_FIELDS = [
     Field("external_id", _("External id"), ("外部编号", "external_id", "id")),
 ]
 
+# A lead file (issue #14): the fields kehu.development.services.IMPORT_FIELDS accepts, and
+# the owner. Matched like customers, without the external id leads don't have.
+LEAD_FIELDS = [
+    Field(
+        "name",
+        _("Name"),
+        ("名称", "姓名", "线索名称", "客户名称", "联系人", "name", "full_name", "lead"),
+        True,
+    ),
+    Field("kind", _("Person or company"), ("类型", "线索类型", "kind", "type")),
+    Field(
+        "phone",
+        _("Phone"),
+        ("电话", "手机", "手机号", "手机号码", "联系电话", "phone", "mobile", "tel", "telephone"),
+    ),
+    Field("email", _("Email"), ("邮箱", "电子邮件", "电子邮箱", "email", "e-mail", "mail")),
+    Field("company", _("Company"), ("公司", "公司名称", "单位", "company", "employer")),
+    Field("city", _("City"), ("城市", "市", "city")),
+    Field("source", _("Lead source"), ("来源", "线索来源", "source", "lead_source"), True),
+    Field("campaign", _("Campaign code"), ("活动", "活动编号", "campaign", "campaign_code")),
+    Field("grade", _("Grade (A/B/C)"), ("等级", "级别", "潜力等级", "grade")),
+    Field("owner", _("Owner (username)"), ("负责人", "销售", "归属", "owner", "owner_username")),
+    Field("money", _("Money (budget)"), ("资金", "预算", "money", "budget")),
+    Field("money_note", _("Money note"), ("资金备注", "预算备注", "money_note")),
+    Field("authority", _("Authority"), ("决策权", "决策人", "authority")),
+    Field("authority_note", _("Authority note"), ("决策备注", "决策权备注", "authority_note")),
+    Field("need", _("Need"), ("需求", "need")),
+    Field("need_note", _("Need note"), ("需求备注", "need_note")),
+    Field("notes", _("Notes"), ("备注", "notes", "note", "remark")),
+]
+
 FIELDS: dict[str, list[Field]] = {
     "customers": CUSTOMER_FIELDS,
     "relations": RELATION_FIELDS,
@@ -179,11 +210,12 @@ FIELDS: dict[str, list[Field]] = {
     "invoices": INVOICE_FIELDS,
     "payments": PAYMENT_FIELDS,
     "interactions": INTERACTION_FIELDS,
+    "leads": LEAD_FIELDS,
 }
 
 # A required field another column can stand in for: a company column names the customer
 # when the row has no name of its own (the row is then the company itself).
-STAND_INS = {("customers", "name"): "company"}
+STAND_INS = {("customers", "name"): "company", ("leads", "name"): "company"}
 
 _PUNCT = re.compile(r"[\s\-_.:：()（）/\\*#]+")
 

@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     INVOICES = "invoices", _("Invoices")
     PAYMENTS = "payments", _("Payments")
     INTERACTIONS = "interactions", _("Interactions")
+    LEADS = "leads", _("Leads")
 
 
 class ImportJob(models.Model):

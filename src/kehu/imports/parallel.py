@@ -1,4 +1,4 @@
-"""Row preparation in worker processes, for big customer files on PostgreSQL.
+"""Row preparation in worker processes, for big customer and lead files on PostgreSQL.
 
 Validating a row and computing its search keys (phone parsing, pinyin) is pure Python and
 costs more than writing it; forked workers do that part while the main process looks up,
@@ -46,6 +46,8 @@ def _prepare(chunk: list[list[str]]) -> list[tuple[Any, Any]]:
             out.append((clean(raw, ctx), None))
         except RowInvalid as exc:
             out.append((None, exc.problems))
+    if not hasattr(writer, "prepare"):
+        return out  # leads: nothing to prepare beyond the checks (kehu.imports.leads)
     # Rows that match a stored customer won't be inserted: don't compute their keys. This
     # is only a hint — the main process decides, and prepares any row it finds new.
     valid = [(i, data) for i, (data, problems) in enumerate(out) if problems is None]

@@ -36,6 +36,8 @@ from kehu.core.validators import (
     clean_phone,
 )
 from kehu.customers.models import Channel, Customer, Department, Interaction, Relation
+from kehu.development import services as lead_services
+from kehu.development.models import Answer, Grade, Lead
 from kehu.sales.models import Order
 from kehu.sales.services import check_line_amount, line_amount
 
@@ -84,6 +86,48 @@ EXTRA_CHOICES: dict[str, dict[str, str]] = {
         "已取消": "cancelled",
         "退货": "returned",
     },
+    # Leads (issue #14): the sources' other spreadsheet words; their labels (统计资料,
+    # 名录, 报刊, 转介绍, 活动, 邮寄, 网页表单, 渠道伙伴) are accepted as labels.
+    "lead_source": {
+        "统计": "statistics",
+        "黄页": "directory",
+        "目录": "directory",
+        "媒体": "press",
+        "报纸": "press",
+        "推荐": "referral",
+        "介绍": "referral",
+        "展会": "event",
+        "会议": "event",
+        "直邮": "mailing",
+        "邮件": "mailing",
+        "网站": "web_form",
+        "官网": "web_form",
+        "表单": "web_form",
+        "网页": "web_form",
+        "web": "web_form",
+        "合作伙伴": "partner",
+        "伙伴": "partner",
+        "渠道": "partner",
+        "经销商": "partner",
+    },
+    "lead_kind": {"个人": "person", "公司": "company", "企业": "company", "单位": "company"},
+    "grade": {"甲": "A", "乙": "B", "丙": "C", "a类": "A", "b类": "B", "c类": "C"},
+    "answer": {
+        "是": "yes",
+        "有": "yes",
+        "y": "yes",
+        "true": "yes",
+        "1": "yes",
+        "否": "no",
+        "无": "no",
+        "没有": "no",
+        "n": "no",
+        "false": "no",
+        "0": "no",
+        "不确定": "unknown",
+        "不详": "unknown",
+        "?": "unknown",
+    },
     "relation": {
         "母公司": "parent_of",
         "集团成员": "member_of",
@@ -129,6 +173,17 @@ class Context:
     now: dt.datetime = field(default_factory=timezone.now)
     _users: dict[str, Any] = field(default_factory=dict)
     _choice_cache: dict[str, list] = field(default_factory=dict)
+    _campaigns: dict[str, int | None] = field(default_factory=dict)
+
+    def campaign_id(self, code: str) -> int | None:
+        """The campaign with this code (leads' campaign column), asked once per code."""
+        if code not in self._campaigns:
+            from kehu.sales.models import Campaign
+
+            self._campaigns[code] = (
+                Campaign.objects.filter(code=code).values_list("pk", flat=True).first()
+            )
+        return self._campaigns[code]
 
     @property
     def may_assign_others(self) -> bool:
@@ -450,6 +505,68 @@ def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     return c.done(out)
 
 
+def clean_lead(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    """A lead row: spreadsheet words turned into the stored choices here, then the rules of
+    lead creation (kehu.development.services.lead_import_check) and of who may own it.
+    Blank cells are left out, as for customers."""
+    c = Cleaner(raw, ctx)
+    fields: dict[str, Any] = {
+        name: c.get(name).strip() for name in LEAD_TEXT if c.get(name).strip()
+    }
+    for name, key, choices in LEAD_CHOICES:
+        value = c.choice(name, choices, key)
+        if value:
+            fields[name] = value
+    if not fields.get("name") and fields.get("company"):
+        # A row naming only a company is the company itself.
+        fields["name"] = fields.pop("company")
+        fields.setdefault("kind", Lead.Kind.COMPANY)
+    if code := c.get("campaign").strip():
+        campaign = ctx.campaign_id(code)
+        if campaign is None:
+            c.problems.append(("campaign", _("No campaign has the code “%(c)s”.") % {"c": code}))
+        else:
+            fields["campaign"] = campaign
+    owner = c.username("owner")
+    if owner is not None:
+        refusal = lead_services.lead_owner_refusal(by=ctx.user, owner=owner)
+        if refusal:
+            c.problems.append(("owner", refusal))
+    refused = {name for name, _r in c.problems}
+    try:
+        out = lead_services.lead_import_check({k: v for k, v in fields.items() if k not in refused})
+    except ValidationError as exc:
+        c.problems.extend(
+            (name, "; ".join(messages))
+            for name, messages in exc.message_dict.items()
+            if name not in refused
+        )
+        out = {}
+    if owner is not None:
+        out["owner"] = owner
+    return c.done(out)
+
+
+LEAD_TEXT = (
+    "name",
+    "company",
+    "phone",
+    "email",
+    "city",
+    "notes",
+    "money_note",
+    "authority_note",
+    "need_note",
+)
+LEAD_CHOICES: tuple[tuple[str, str, Callable[[], Any]], ...] = (
+    ("kind", "lead_kind", lambda: Lead.Kind.choices),
+    ("source", "lead_source", lambda: Lead.Source.choices),
+    ("grade", "grade", lambda: Grade.choices),
+    ("money", "answer", lambda: Answer.choices),
+    ("authority", "answer", lambda: Answer.choices),
+    ("need", "answer", lambda: Answer.choices),
+)
+
 CLEANERS: dict[str, Callable[[dict[str, str], Context], dict[str, Any]]] = {
     "customers": clean_customer,
     "relations": clean_relation,
@@ -457,4 +574,5 @@ CLEANERS: dict[str, Callable[[dict[str, str], Context], dict[str, Any]]] = {
     "invoices": clean_invoice,
     "payments": clean_payment,
     "interactions": clean_interaction,
+    "leads": clean_lead,
 }

@@ -33,12 +33,15 @@ from kehu.core.audit import acting_as
 from kehu.imports import mapping as mapping_mod
 from kehu.imports import parallel
 from kehu.imports.bulk import CustomerWriter, Outcome
+from kehu.imports.leads import LeadWriter
 from kehu.imports.models import ImportJob, ImportRowError, Kind, SavedMapping
 from kehu.imports.readers import Table, format_of, open_table
 from kehu.imports.records import WRITERS
 from kehu.imports.rows import CLEANERS, Context, RowInvalid
 
-BATCH_SIZE = {"customers": 10_000}
+BATCH_SIZE = {"customers": 10_000, "leads": 10_000}
+# Kinds whose rows may be validated in worker processes (kehu.imports.parallel).
+PARALLEL_KINDS = {Kind.CUSTOMERS, Kind.LEADS}
 DEFAULT_BATCH = 500
 Progress = Callable[[int, int], None]
 
@@ -62,9 +65,16 @@ class _DryRun(Exception):  # noqa: N818 — a control-flow signal, not an error
         self.outcome = outcome
 
 
-def _require_importer(user: Any) -> None:
-    if not permissions.can(user, permissions.Action.IMPORT):
+def _require_importer(user: Any, kind: str = "") -> None:
+    if not may_import(user, kind):
         raise PermissionDenied
+
+
+def may_import(user: Any, kind: str = "") -> bool:
+    """May ``user`` import files (of ``kind``)? Leads are sales work: their own action."""
+    if not permissions.can(user, permissions.Action.IMPORT):
+        return False
+    return kind != Kind.LEADS or permissions.can(user, permissions.Action.IMPORT_LEADS)
 
 
 def media_dir() -> Path:
@@ -85,7 +95,7 @@ def job_create(
     """A job for ``path``; with ``copy`` the file is kept under MEDIA_ROOT/imports so the job
     can be resumed after the upload's temporary file is gone. The CLI passes copy=False and
     keeps the path it was given."""
-    _require_importer(user)
+    _require_importer(user, kind)
     if kind not in Kind.values:
         raise ValueError(f"unknown kind {kind!r}")
     path = Path(path)
@@ -116,7 +126,7 @@ def job_create(
 
 def job_set_mapping(*, job: ImportJob, mapping: dict[str, str], by: Any) -> list[str]:
     """Store the mapping for this job's headers; returns the problems (empty when usable)."""
-    _require_importer(by)
+    _require_importer(by, job.kind)
     _require_open(job)
     cleaned = {h: (mapping.get(h) or "") for h in job.headers}
     problems = mapping_mod.check_mapping(job.kind, cleaned)
@@ -143,7 +153,7 @@ def _require_open(job: ImportJob) -> None:
 def mapping_save(
     *, user: Any, kind: str, name: str, mapping: dict[str, str], shared: bool = False
 ) -> SavedMapping:
-    _require_importer(user)
+    _require_importer(user, kind)
     saved, _created = SavedMapping.objects.update_or_create(
         kind=kind,
         name=name.strip()[:100],
@@ -170,7 +180,7 @@ def _units(
         except RowInvalid as exc:
             return raw, exc.problems
 
-    if job.kind == Kind.CUSTOMERS and parallel.usable(workers):
+    if job.kind in PARALLEL_KINDS and parallel.usable(workers):
         for number, cells, data, problems in parallel.prepared_rows(
             table.rows(), kind=job.kind, cols=cols, ctx=ctx, writer=writer, workers=workers
         ):
@@ -248,6 +258,8 @@ def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
 def _writer(job: ImportJob, ctx: Context):
     if job.kind == Kind.CUSTOMERS:
         return CustomerWriter(ctx=ctx, job_id=job.pk)
+    if job.kind == Kind.LEADS:
+        return LeadWriter(ctx=ctx, job_id=job.pk)
     return WRITERS[job.kind](ctx=ctx, job_id=job.pk)
 
 
@@ -328,9 +340,9 @@ def job_run(
 ) -> ImportJob:
     """Run ``job``. ``resume`` continues an interrupted real run after its last committed
     batch; otherwise the job starts over (its earlier errors and counts are cleared).
-    ``workers`` > 0 validates customer rows in that many processes (PostgreSQL, outside any
-    transaction; see kehu.imports.parallel)."""
-    _require_importer(by)
+    ``workers`` > 0 validates customer and lead rows in that many processes (PostgreSQL,
+    outside any transaction; see kehu.imports.parallel)."""
+    _require_importer(by, job.kind)
     problems = mapping_mod.check_mapping(job.kind, job.mapping)
     if problems:
         raise ValueError("; ".join(problems))
@@ -409,7 +421,7 @@ def _run(job, table, ctx, writer, dry_run, size, progress, after_batch, workers)
         if unit is None:
             break
         skipped_rows += len(unit.rows)
-        if unit.data is not None and job.kind == Kind.CUSTOMERS:
+        if unit.data is not None and job.kind in PARALLEL_KINDS:
             writer.remember(unit.first, unit.data)
     rows_done = job.total_rows or skipped_rows
     for batch in _batches(units, size):

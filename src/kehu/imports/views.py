@@ -44,14 +44,16 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def import_list(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     jobs = selectors.jobs_for(request.user)[:100]
-    return render(request, "imports/list.html", {"jobs": jobs, "form": UploadForm()})
+    return render(
+        request, "imports/list.html", {"jobs": jobs, "form": UploadForm(user=request.user)}
+    )
 
 
 @login_required
 @require_POST
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
         jobs = selectors.jobs_for(request.user)[:100]
         return render(request, "imports/list.html", {"jobs": jobs, "form": form}, status=400)

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from kehu.core import permissions
@@ -21,7 +22,7 @@ from kehu.imports.models import ImportJob, Kind
 
 
 class Command(BaseCommand):
-    help = "Import customers, relations, orders, invoices, payments or interactions."
+    help = "Import customers, relations, orders, invoices, payments, interactions or leads."
     # Data loading needs the models, not the URL/template checks a half-configured site
     # may fail.
     requires_system_checks: list[str] = []
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=os.cpu_count() or 1,
-            help="processes validating customer rows (PostgreSQL); 0 = in this process",
+            help="processes validating customer and lead rows (PostgreSQL); 0 = in this process",
         )
 
     def handle(self, *args, **opts):
@@ -61,6 +62,10 @@ class Command(BaseCommand):
                 )
             except ValueError as exc:  # refused by the limits, or unreadable
                 raise CommandError(f"{path}: {exc}") from None
+            except PermissionDenied:
+                raise CommandError(
+                    f"{user.username} may not import {opts['kind']} (their role does not allow it)"
+                ) from None
         if opts["mapping"]:
             saved = mapping_mod.load_mapping_file(opts["mapping"])
             merged = mapping_mod.merge_mapping(job.kind, job.headers, saved)
