@@ -73,6 +73,10 @@ FROM customers_customer c
 def setup(n: int) -> None:
     import django
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from bench_retention_tasks import ensure_database
+
+    ensure_database(DB)  # created when missing, as the other benchmarks' databases
     os.environ["KEHU_DATABASE_URL"] = DB
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kehu.settings")
     django.setup()
