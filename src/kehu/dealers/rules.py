@@ -30,6 +30,14 @@ def onboarding_rule(user: Any, action: Action, onboarding: Any) -> bool:
     return True
 
 
+def may_start(user: Any, customer: Any) -> bool:
+    """Whether ``user`` may start onboarding ``customer``: the action on the customer, and a
+    rep only for a customer they own."""
+    if not permissions.can(user, Action.START_ONBOARDING, customer):
+        return False
+    return permissions.role_of(user) != "sales" or customer.owner_id == user.pk
+
+
 def onboardings_allowed(qs: QuerySet, user: Any, action: Action) -> QuerySet:
     return qs.filter(pk__in=visible_onboardings(user).values("pk"))
 

@@ -25,7 +25,7 @@ from kehu.core import audit, permissions
 from kehu.core.models import Partner, Profile, Role
 from kehu.core.permissions import Action
 from kehu.customers.models import Customer
-from kehu.dealers import credit
+from kehu.dealers import credit, rules
 from kehu.dealers.models import Onboarding
 from kehu.dealers.validators import validate_contract_file
 from kehu.notifications.services import notify
@@ -53,8 +53,7 @@ def _locked(onboarding: Onboarding) -> Onboarding:
 def start(*, customer: Customer, by: Any) -> Onboarding:
     """Start onboarding ``customer`` (a company) as a dealer. A rep may start one only for a
     customer they own; one open or approved onboarding per customer."""
-    permissions.require(by, Action.START_ONBOARDING, customer)
-    if permissions.role_of(by) == Role.SALES and customer.owner_id != by.pk:
+    if not rules.may_start(by, customer):
         raise PermissionDenied
     if customer.kind != Customer.Kind.COMPANY:
         raise ValidationError(
