@@ -247,6 +247,29 @@ def visibility_filter(user: Any) -> Q | None:
     return condition
 
 
+def team_scope(user: Any) -> tuple[frozenset[int], int] | None:
+    """(team ids, user id) when ``visibility_filter`` is "owned by the user or in one of
+    these teams" (managers, reps, and service agents when KEHU_SERVICE_SEES_ALL is off);
+    None when what the user sees is not decided by team (everyone, a partner's shares, a
+    portal's one customer, nobody). Search narrows its keys by it before looking customers
+    up (kehu.customers.search_index); ``visible_customers`` still decides. Mirrors the
+    last branch of ``visibility_filter`` (a test holds the two together)."""
+    role = role_of(user)
+    if role is None or role in {Role.ADMIN, Role.ANALYST, Role.CUSTOMER, Role.PARTNER}:
+        return None
+    if getattr(settings, "KEHU_ALL_STAFF_SEE_ALL", False):
+        return None
+    if role == Role.SERVICE and getattr(settings, "KEHU_SERVICE_SEES_ALL", True):
+        return None
+    profile = _profile(user)
+    team_ids: set[int] = set()
+    if profile is not None and profile.team_id:
+        team_ids.add(profile.team_id)
+    if role == Role.MANAGER:
+        team_ids.update(user.managed_teams.values_list("id", flat=True))
+    return frozenset(team_ids), user.pk
+
+
 def visible_customers(user: Any, *, include_archived: bool = False) -> QuerySet:
     # The Customer model is still fetched from here (lazily): every read in the project
     # starts at this function, and moving it next to the model is a change of its own.

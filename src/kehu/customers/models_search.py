@@ -26,6 +26,15 @@ class SearchKey(models.Model):
         db_constraint=False,
     )
     key = models.CharField(max_length=200)
+    # A copy of the customer's team (services.search_keys_follow_team keeps it current), so
+    # that a manager's or rep's search reads only the keys of the teams they may see
+    # (kehu.core.permissions.search_scope): a city of another region matches ~15,000
+    # names at 1,000,000 customers, none of them visible, and each was looked up to learn
+    # that. A plain column, not a foreign key: deleting a team would otherwise make the
+    # collector rewrite millions of keys, and a stale team here only costs a look-up (the
+    # visible customers are still what decides), never hides one (the customer's team is
+    # then NULL, seen only by its owner, whose customers the scope lists by id).
+    team_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -37,6 +46,13 @@ class SearchKey(models.Model):
                 fields=["key", "customer"],
                 name="searchkey_key_customer",
                 opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
+            # The same within one team: a manager's 北京 reads the keys of 华东 only, one
+            # team's customers again in id order (newest last).
+            models.Index(
+                fields=["key", "team_id", "customer"],
+                name="searchkey_key_team_customer",
+                opclasses=["varchar_pattern_ops", "int8_ops", "int8_ops"],
             ),
         ]
 

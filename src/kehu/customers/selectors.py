@@ -4,6 +4,7 @@ choke point (``visible_customers``) so no path can skip it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from kehu.customers.models import (
     Relation,
 )
 from kehu.customers.search import parse_query
-from kehu.customers.search_index import ranked_search
+from kehu.customers.search_index import KeyScope, key_scope, ranked_search
 
 SORTS = {
     "name": ("name", "id"),
@@ -65,17 +66,20 @@ def search_refused(*, user: Any, q: str) -> bool:
 SEARCH_CAP = 200
 
 
-def _apply_search(qs: QuerySet, q: str, *, personal: bool) -> tuple[QuerySet, bool]:
+def _apply_search(
+    qs: QuerySet, q: str, *, personal: bool, scope: Callable[[], KeyScope | None] = lambda: None
+) -> tuple[QuerySet, bool]:
     """``qs`` narrowed to what ``q`` finds, annotated with its tier (``search_rank``: 0
     exact, 1 prefix, 2 substring); False when there is no query. ``personal=False`` (roles
-    that see personal data masked): name keys only."""
+    that see personal data masked): name keys only. ``scope``: the user's KeyScope, asked
+    only when there is a query (it costs a query)."""
     query = parse_query(q, personal=personal)
     if query.empty:
         return qs, False
     if query.refused:
         return qs.none(), False
     cap = min(SEARCH_CAP, COUNT_CAP)
-    ranked = ranked_search(qs, query, cap=cap)
+    ranked = ranked_search(qs, query, cap=cap, scope=scope())
     rank = Case(
         *(When(id__in=ids, then=Value(n)) for n, ids in enumerate(ranked.tiers) if ids),
         default=Value(len(ranked.tiers)),
@@ -109,7 +113,12 @@ def customer_list(*, user: Any, filters: CustomerFilters, sort: str = DEFAULT_SO
         qs = qs.filter(is_core=filters.core)
     for tag in filters.tags:
         qs = qs.filter(tags__name=tag)
-    qs, searched = _apply_search(qs, filters.q, personal=can(user, Action.SEARCH_PERSONAL_DATA))
+    qs, searched = _apply_search(
+        qs,
+        filters.q,
+        personal=can(user, Action.SEARCH_PERSONAL_DATA),
+        scope=lambda: key_scope(user),
+    )
     if sort in COST_SORTS and not can(user, Action.SEE_COST):
         sort = DEFAULT_SORT  # the order would tell what the figures are hidden for
     order = SORTS.get(sort, SORTS[DEFAULT_SORT])

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from kehu.core import audit
@@ -94,10 +95,31 @@ def refresh_search_keys(customer: Customer) -> None:
         phones=phones,
         emails=emails,
     )
-    current = set(SearchKey.objects.filter(customer=customer).values_list("key", flat=True))
+    stored = list(SearchKey.objects.filter(customer=customer).values_list("key", "team_id"))
+    current = {key for key, _team in stored}
     if current - keys:
         SearchKey.objects.filter(customer=customer, key__in=current - keys).delete()
-    SearchKey.objects.bulk_create([SearchKey(customer=customer, key=k) for k in keys - current])
+    if any(team != customer.team_id for key, team in stored if key in keys):
+        search_keys_follow_team(customer_ids=[customer.pk])
+    SearchKey.objects.bulk_create(
+        [SearchKey(customer=customer, team_id=customer.team_id, key=k) for k in keys - current]
+    )
+
+
+def search_keys_follow_team(*, customer_ids: Iterable[int]) -> int:
+    """Copy each customer's team onto its search keys again (SearchKey.team_id), which a
+    manager's or rep's search reads instead of every key (search_index.KeyScope): every
+    write that changes a customer's team calls it — ``customer_reassign`` (so bulk
+    reassignment, the public pool and claims), ``refresh_search_keys`` (creation, edits,
+    merges), the importer's updates. Returns the keys rewritten."""
+    ids = sorted(set(customer_ids))
+    team = Customer.objects.filter(pk=OuterRef("customer_id")).values("team_id")[:1]
+    written = 0
+    for start in range(0, len(ids), 1_000):
+        written += SearchKey.objects.filter(customer_id__in=ids[start : start + 1_000]).update(
+            team_id=Subquery(team)
+        )
+    return written
 
 
 @transaction.atomic
@@ -201,6 +223,8 @@ def customer_reassign(*, customer: Customer, owner: Any, by: Any, reason: str = 
     before = customer._audit_loaded
     customer.save()
     customer._audit_skip = False
+    if customer.team_id != before.get("team_id"):
+        search_keys_follow_team(customer_ids=[customer.pk])
     OwnerHistory.objects.create(
         customer=customer,
         owner=owner,

@@ -308,7 +308,13 @@ def build_profiles(
     return Profiles(
         customers=_customer_table(rows, plan, org, created),
         search_keys=Table(
-            SearchKey, {"customer_id": plan.ids[np.array(keys_c, dtype=np.int64)], "key": keys_k}
+            SearchKey,
+            {
+                "customer_id": plan.ids[np.array(keys_c, dtype=np.int64)],
+                # The customer's team on each key (SearchKey.team_id; -1: none).
+                "team_id": plan.team[np.array(keys_c, dtype=np.int64)],
+                "key": keys_k,
+            },
         ),
         contacts=_contact_table(plan, ct_c, ct_rows, created),
         addresses=_address_table(plan, ad_c, ad_rows, created),

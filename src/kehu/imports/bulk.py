@@ -42,9 +42,11 @@ from kehu.customers.services import (
     owner_history_start_bulk,
     owner_team_id,
     refresh_search_keys,
+    search_keys_follow_team,
 )
 from kehu.imports.lane import KeyLane
 from kehu.imports.pgcopy import (
+    KEY_COLUMNS,
     NEEDS_ESCAPE,
     TableStats,
     copy_text,
@@ -460,8 +462,8 @@ class CustomerWriter:
             ids = [o.pk for o in objs]
             insert_rows(
                 SearchKey,
-                ["customer_id", "key"],
-                [(pk, k) for pk, p in zip(ids, prepared, strict=True) for k in p.keys],
+                ["customer_id", "team_id", "key"],
+                [(pk, p.team_id, k) for pk, p in zip(ids, prepared, strict=True) for k in p.keys],
             )
             owner_history_start_bulk(
                 rows=[(pk, p.owner_id, p.team_id) for pk, p in zip(ids, prepared, strict=True)],
@@ -500,13 +502,15 @@ class CustomerWriter:
             return [r[0] for r in cursor.fetchall()]
 
     def _copy_keys(self, ids: list[int], prepared: list[Prepared]) -> None:
-        keys = "".join(key_rows(pk, p.keys) for pk, p in zip(ids, prepared, strict=True) if p.keys)
+        keys = "".join(
+            key_rows(pk, p.keys, p.team_id) for pk, p in zip(ids, prepared, strict=True) if p.keys
+        )
         if self.lane is None and self.lane_wanted:
             self.lane = KeyLane()
         if self.lane is not None and self.lane.free:
             self.lane.copy(keys)  # written alongside; see kehu.imports.lane
         else:
-            copy_text_into(SearchKey._meta.db_table, ["customer_id", "key"], keys)
+            copy_text_into(SearchKey._meta.db_table, KEY_COLUMNS, keys)
 
     def _copy_customers(self, ids: list[int], prepared: list[Prepared]) -> None:
         fields = Customer._meta.concrete_fields
@@ -531,6 +535,7 @@ class CustomerWriter:
         links: list[Any] = []
         history: list[Any] = []
         rekey: list[Any] = []
+        moved: list[Any] = []
         fields_used: set[str] = set()
         for current, diff in changes:
             tags = diff.pop("tags", None)
@@ -545,6 +550,8 @@ class CustomerWriter:
             objs.append(record)
             if "owner_id" in diff:
                 history.append((current["id"], diff["owner_id"], diff.get("team_id")))
+            if diff.get("team_id", current.get("team_id")) != current.get("team_id"):
+                moved.append(current["id"])
             if KEY_FIELDS & diff.keys():
                 rekey.append(current["id"])
             events.append(self._event(current, record, delta))
@@ -557,6 +564,8 @@ class CustomerWriter:
         )
         insert_rows(TagLink, ["customer_id", "tag_id"], links)
         owner_history_start_bulk(rows=history, by=user, reason="import", now=now)
+        # A new owner in another team: the keys follow the customer (SearchKey.team_id).
+        search_keys_follow_team(customer_ids=moved)
         # Changed names or contact points are rare on re-import: the per-customer refresh
         # also keeps the keys of extra contact points right.
         for customer in Customer.objects.filter(pk__in=rekey):

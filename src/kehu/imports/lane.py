@@ -25,9 +25,9 @@ from typing import Any
 from django.db import connection, connections
 
 from kehu.customers.models import SearchKey
-from kehu.imports.pgcopy import copy_sql
+from kehu.imports.pgcopy import KEY_COLUMNS, copy_sql
 
-COPY_SQL = copy_sql(SearchKey._meta.db_table, ["customer_id", "key"])
+COPY_SQL = copy_sql(SearchKey._meta.db_table, KEY_COLUMNS)
 
 
 class KeyLane:

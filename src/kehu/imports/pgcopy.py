@@ -17,9 +17,14 @@ _ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
 
-def key_rows(pk: int, keys: str) -> str:
-    """COPY rows (customer id, key) from the newline-joined keys of one customer."""
-    prefix = f"{pk}\t"
+# The search-key columns key_rows writes, in order.
+KEY_COLUMNS = ["customer_id", "team_id", "key"]
+
+
+def key_rows(pk: int, keys: str, team_id: int | None = None) -> str:
+    """COPY rows (customer id, team id, key) from the newline-joined keys of one customer
+    (the team on every key: SearchKey.team_id)."""
+    prefix = f"{pk}\t{copy_text(team_id)}\t"
     return prefix + keys.replace("\n", "\n" + prefix) + "\n"
 
 
