@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from kehu.core.models import AuditEvent, Profile, Team
-from kehu.notifications.services import notify_many
+from kehu.notifications.services import language_of, notify_many
 from kehu.service.models import Ticket
 from kehu.service.signals import complaint_overdue
 
@@ -141,8 +141,7 @@ def _notify_all(breaches: list[Breach], *, late_response: bool) -> int:
         user = users.get(user_id)
         if user is None or not user.is_active:
             continue
-        language = getattr(getattr(user, "profile", None), "language", "") or None
-        with override(language):
+        with override(language_of(user)):
             for title, url in _messages(items, late_response=late_response):
                 out.append((user, title, url, _kind(late_response)))
     # One INSERT for everyone (a row and a savepoint each was the burst's other cost).
