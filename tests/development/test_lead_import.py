@@ -291,3 +291,32 @@ def test_worker_processes_on_postgres(transactional_db, org, tmp_path):
         Card.objects.filter(lead__name__startswith="并行").values_list("number", flat=True)
     )
     assert len(numbers) == 29
+
+
+def test_web_flow_dry_run_then_commit_and_error_file(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(org.alice)
+    content = "线索名称,手机,来源,等级\n网页一,13900090000,网页表单,A\n网页二,bad,展会,B\n".encode(
+        "gbk"
+    )
+    upload = SimpleUploadedFile("线索.csv", content, content_type="text/csv")
+    response = client.post(reverse("imports:upload"), {"kind": "leads", "file": upload})
+    job = ImportJob.objects.get(kind="leads")
+    assert response.status_code == 302
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert "网页一" in page and 'value="money"' in page  # the lead fields are offered
+    mapping = {"col_0": "name", "col_1": "phone", "col_2": "source", "col_3": "grade"}
+    response = client.post(
+        reverse("imports:detail", args=[job.pk]), {**mapping, "action": "dry_run"}
+    )
+    job.refresh_from_db()
+    assert job.status == "checked" and job.counts["created"] == 1 and job.counts["failed"] == 1
+    assert not Lead.objects.filter(name="网页一").exists()  # a dry run stores nothing
+    client.post(reverse("imports:detail", args=[job.pk]), {"action": "commit"})
+    job.refresh_from_db()
+    assert job.status == "done" and job.created == 1
+    assert Lead.objects.get(name="网页一").card.grade == "A"
+    errors = client.get(reverse("imports:errors", args=[job.pk, "csv"]))
+    assert errors.status_code == 200 and "网页二" in errors.content.decode("utf-8-sig")

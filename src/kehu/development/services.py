@@ -464,9 +464,10 @@ IMPORT_CHOICES: dict[str, frozenset[str]] = {
     **{name: frozenset(Answer.values) for name in MAN},
 }
 IMPORT_LENGTHS: dict[str, int] = {
-    name: Lead._meta.get_field(name).max_length  # type: ignore[misc]
+    name: limit
     for name in IMPORT_FIELDS
-    if name not in ("grade", "campaign") and Lead._meta.get_field(name).max_length
+    if name not in ("grade", "campaign")
+    and (limit := getattr(Lead._meta.get_field(name), "max_length", None))
 }
 
 
