@@ -20,7 +20,19 @@ from tests.imports.conftest import run_import, write_csv
 pytestmark = pytest.mark.django_db
 
 NAMES = ("北京启明建材有限公司", "北京远航物流有限公司", "上海启明物流有限公司", "北京启明")
-QUERIES = ("北京", "北京启明", "启明", "启明建材", "明物流", "beijing", "qiming", "bjqm", "物流")
+QUERIES = (
+    "北京",
+    "北京启明",
+    "启明",
+    "启明建材",
+    "明物流",
+    "beijing",
+    "qiming",
+    "bjqm",
+    "物流",
+    "北",
+    "上",
+)
 
 
 def found(user, q: str) -> set[str]:

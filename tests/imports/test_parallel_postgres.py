@@ -79,10 +79,11 @@ def test_key_lane_failure_is_a_database_error_and_leaves_nothing(committed):
     customer = committed.customer
     lane = KeyLane()
     try:
-        lane.copy(f"{customer.pk}\tn:lost\nnot-a-number\tn:bad\n")
+        # COPY rows (customer id, team id, key): pgcopy.KEY_COLUMNS.
+        lane.copy(f"{customer.pk}\t\\N\tn:lost\nnot-a-number\t\\N\tn:bad\n")
         with pytest.raises(DatabaseError):
             lane.commit()
-        lane.copy(f"{customer.pk}\tn:kept\n")
+        lane.copy(f"{customer.pk}\t\\N\tn:kept\n")
         lane.commit()
     finally:
         lane.close()

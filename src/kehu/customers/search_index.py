@@ -17,7 +17,7 @@ from django.db import connection
 from django.db.models import F, Q, QuerySet
 
 from kehu.customers.models import SearchKey
-from kehu.customers.search import NAME, Query, customer_keys
+from kehu.customers.search import HEAD, NAME, Query, customer_keys, head_keys
 
 # A tier's keys are read ahead up to this many: fewer are looked up by id; more (a broad
 # query: 上海, zhang, 王) are joined with the visible customers newest first, which stops
@@ -288,7 +288,14 @@ def ranked_search(
         steps.append(
             lambda seen, want: _tier_ids(qs, equal, seen=seen, want=want, scope=scope, exact=True)
         )
-    if query.prefixes:
+    if query.heads:
+        # The same customers as the prefixes, as exact keys: newest first from the index.
+        heads = Q(key__in=query.heads)
+        one = len(query.heads) == 1
+        steps.append(
+            lambda seen, want: _tier_ids(qs, heads, seen=seen, want=want, scope=scope, exact=one)
+        )
+    elif query.prefixes:
         starts = _any_prefix(query.prefixes)
         steps.append(lambda seen, want: _tier_ids(qs, starts, seen=seen, want=want, scope=scope))
     if query.all_of:
@@ -353,6 +360,45 @@ def _customers(
             )
             batch.append((cid, team_id, keys))
         yield batch
+
+
+def add_head_keys(*, key_model: Any = None) -> int:
+    """Write the ``h:`` keys (``search.head_keys``) of every customer from its ``n:`` keys,
+    for a table filled before they existed (migration 0014); returns how many. On
+    PostgreSQL one INSERT … SELECT; elsewhere a pass in Python."""
+    key_model = key_model or SearchKey
+    table = connection.ops.quote_name(key_model._meta.db_table)
+    if connection.vendor == "postgresql":
+        # The characters search.head_keys calls Han (its _HAN_CHAR), as a regular expression.
+        han = "[\u3400-\u9fff]"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (customer_id, team_id, key) "  # noqa: S608
+                f"SELECT DISTINCT customer_id, team_id, %s || head FROM ("
+                f" SELECT customer_id, team_id, substr(key, 3, 1) AS head FROM {table}"
+                f"  WHERE key LIKE %s AND substr(key, 3, 1) ~ %s"
+                f" UNION ALL"
+                f" SELECT customer_id, team_id, substr(key, 3, 2) FROM {table}"
+                f"  WHERE key LIKE %s AND substr(key, 3, 2) ~ %s) heads",
+                [HEAD, NAME + "%", f"^{han}$", NAME + "%", f"^{han}{{2}}$"],
+            )
+            return cursor.rowcount
+    written, batch = 0, []
+    last = None
+    rows = key_model.objects.filter(key__startswith=NAME).order_by("customer_id")
+    heads: set[str] = set()
+    for customer_id, team_id, key in rows.values_list("customer_id", "team_id", "key").iterator():
+        if last is not None and customer_id != last[0]:
+            batch += [key_model(customer_id=last[0], team_id=last[1], key=h) for h in heads]
+            heads = set()
+        last = (customer_id, team_id)
+        heads |= head_keys([key[len(NAME) :]])
+    if last is not None:
+        batch += [key_model(customer_id=last[0], team_id=last[1], key=h) for h in heads]
+    for start in range(0, len(batch), 5_000):
+        key_model.objects.bulk_create(batch[start : start + 5_000])
+        written += len(batch[start : start + 5_000])
+    return written
 
 
 @contextmanager
