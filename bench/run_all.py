@@ -18,6 +18,7 @@ BENCHES = {
     "dedupe": ["bench_dedupe.py"],
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],
+    "import_leads": ["bench_import_leads.py"],
     "load": ["bench_load.py"],
     "retention_tasks": ["bench_retention_tasks.py"],
     "today": ["bench_today.py"],
