@@ -54,6 +54,8 @@ ROLE_MAY = {
     Action.VIEW_ONBOARDING: {"alice", "bob", "charlie", "ana"} | MANAGING,
     Action.START_ONBOARDING: {"alice", "bob", "charlie"} | MANAGING,
     Action.RUN_ONBOARDING: MANAGING,
+    # Lead files through the importer (#14): reps in their own name, managers, admins.
+    Action.IMPORT_LEADS: {"alice", "bob", "charlie"} | MANAGING,
 }
 # Who sees which customer: "own" is alice's in North shared with P1 (org.customer);
 # "other_team" is charlie's in South; "shared" is charlie's, shared with P2.
