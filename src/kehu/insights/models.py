@@ -460,3 +460,34 @@ class ChurnRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.team_id}/{self.rfm_segment}/{self.churn_band} ({self.n})"
+
+
+class CohortRollup(models.Model):
+    """One run's cohort retention and repeat rate counted once, by the nightly run, so the
+    churn report need not group every completed order on each request
+    (kehu.insights.cohort_rollup).
+
+    Per team, region (the customer's own, else its team's), RFM segment (of this run's scores),
+    cohort (month of the first completed order, as year * 12 + month - 1) and period (months
+    since the cohort's month): ``active`` customers who ordered in that month; on period 0 rows
+    ``active`` is the cohort's size and ``repeat`` how many of them ordered at least twice.
+    Only the cohorts of the report's window ending at the run's as-of date; orders up to that
+    date. Team and region are plain ids as they were at the run, archived customers are left
+    out (as in ChurnRollup). A run without any such order has one row without a cohort, which
+    says "built"."""
+
+    run = models.ForeignKey(AnalyticsRun, on_delete=models.CASCADE, related_name="cohort_rollups")
+    team_id = models.IntegerField(null=True, blank=True)
+    region_id = models.IntegerField(null=True, blank=True)
+    rfm_segment = models.CharField(max_length=20, blank=True)
+    cohort = models.IntegerField(null=True, blank=True)
+    period = models.SmallIntegerField(default=0)
+    active = models.IntegerField(default=0)
+    repeat = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "cohort rollup"  # not shown in the product
+        indexes = [models.Index(fields=["run", "team_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.team_id}/{self.rfm_segment}/{self.cohort}+{self.period}"

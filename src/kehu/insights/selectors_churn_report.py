@@ -11,24 +11,21 @@ from typing import Any
 from django.db.models import (
     Avg,
     Count,
-    DateField,
     Exists,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce, Floor, Least, TruncMonth
+from django.db.models.functions import Cast, Floor, Least
 from django.utils.translation import gettext_lazy as _
 
 from kehu.core import permissions
 from kehu.customers.models import Customer
-from kehu.insights import churn_rollup, selectors
+from kehu.insights import churn_rollup, cohort_rollup, selectors
 from kehu.insights.models import (
     RFM_SEGMENTS,
     AnalyticsConfig,
@@ -38,11 +35,10 @@ from kehu.insights.models import (
     CustomerScore,
 )
 from kehu.insights.selectors_churn import AT_RISK_BANDS, REASON_LABELS, REASONS_KEPT, TREND_RUNS
-from kehu.sales.models import Order
 
 BINS = 10
 REASONS_SHOWN = 6
-COHORT_MONTHS = 24
+COHORT_MONTHS = cohort_rollup.COHORT_MONTHS
 
 
 def _report_scores(*, user: Any, filters: Any) -> QuerySet:
@@ -260,81 +256,27 @@ def backtests() -> list[dict[str, Any]]:
 
 
 def _month_index(day: Any) -> int:
-    return day.year * 12 + day.month - 1
+    return cohort_rollup.month_index(day)
 
 
 def cohorts(*, user: Any, filters: Any, as_of: Any, run: AnalyticsRun | None) -> dict[str, Any]:
     """Cohort retention and repeat rate (C6) over the customers ``user`` sees, narrowed by
     team, region and RFM segment (the current run's): for each first-purchase month of the
     last ``COHORT_MONTHS``, the share still buying N months later, and the share who bought
-    at least twice. Completed orders up to ``as_of``; two grouped queries in the database."""
-    customers = permissions.visible_customers(user)
-    if filters.team:
-        customers = customers.filter(team_id=filters.team)
-    if filters.region:
-        customers = customers.filter(
-            Q(region_id=filters.region) | Q(region__isnull=True, team__region_id=filters.region)
+    at least twice. Completed orders up to ``as_of``: from the run's cohort rollup when the
+    user's view is expressible there and ``as_of`` is the run's date, else one grouped pass
+    over the visible customers' orders (kehu.insights.cohort_rollup)."""
+    if filters.segment and run is None:
+        return {}
+    counts = None
+    where = churn_rollup.scope(user=user) if run is not None and as_of == run.as_of else None
+    if where is not None and run is not None:
+        counts = cohort_rollup.read(where=where, filters=filters, run=run)
+    if counts is None:
+        counts = cohort_rollup.live(
+            customers=_cohort_customers(user=user, filters=filters, run=run), as_of=as_of
         )
-    if filters.segment:
-        if run is None:
-            return {}
-        customers = customers.filter(
-            Exists(
-                CustomerScore.objects.filter(
-                    run=run, customer=OuterRef("pk"), rfm_segment=filters.segment
-                )
-            )
-        )
-    done = Order.objects.filter(status=Order.Status.COMPLETED, ordered_on__lte=as_of)
-    first = Subquery(
-        done.filter(customer=OuterRef("customer"))
-        .order_by()
-        .values("customer")
-        .annotate(m=Min("ordered_on"))
-        .values("m"),
-        output_field=DateField(),
-    )
-    start = _month_index(as_of) - COHORT_MONTHS + 1
-    since = as_of.replace(year=start // 12, month=start % 12 + 1, day=1)
-    grid = (
-        done.filter(customer__in=customers.values("pk"))
-        .annotate(cohort=TruncMonth(first), month=TruncMonth("ordered_on"))
-        .filter(cohort__gte=since)
-        .values("cohort", "month")
-        .annotate(active=Count("customer", distinct=True))
-        .order_by()
-    )
-    active: dict[tuple[int, int], int] = {}
-    for row in grid:
-        c = _month_index(row["cohort"])
-        active[(c, _month_index(row["month"]) - c)] = row["active"]
-    first_own = Subquery(
-        done.filter(customer=OuterRef("pk"))
-        .order_by()
-        .values("customer")
-        .annotate(m=Min("ordered_on"))
-        .values("m"),
-        output_field=DateField(),
-    )
-    n_orders = Coalesce(
-        Subquery(
-            done.filter(customer=OuterRef("pk"))
-            .order_by()
-            .values("customer")
-            .annotate(n=Count("id"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-    repeat = {
-        _month_index(row["cohort"]): (row["size"], row["repeat"])
-        for row in customers.annotate(cohort=TruncMonth(first_own), n_orders=n_orders)
-        .filter(cohort__gte=since)
-        .values("cohort")
-        .annotate(size=Count("id"), repeat=Count("id", filter=Q(n_orders__gte=2)))
-        .order_by()
-    }
+    active, repeat = counts
     months = sorted({c for c, _p in active} | set(repeat))
     if not months:
         return {}
@@ -365,6 +307,25 @@ def cohorts(*, user: Any, filters: Any, as_of: Any, run: AnalyticsRun | None) ->
             for c in months
         ],
     }
+
+
+def _cohort_customers(*, user: Any, filters: Any, run: AnalyticsRun | None) -> QuerySet:
+    customers = permissions.visible_customers(user)
+    if filters.team:
+        customers = customers.filter(team_id=filters.team)
+    if filters.region:
+        customers = customers.filter(
+            Q(region_id=filters.region) | Q(region__isnull=True, team__region_id=filters.region)
+        )
+    if filters.segment:
+        customers = customers.filter(
+            Exists(
+                CustomerScore.objects.filter(
+                    run=run, customer=OuterRef("pk"), rfm_segment=filters.segment
+                )
+            )
+        )
+    return customers
 
 
 def _label(month: int) -> str:

@@ -33,7 +33,7 @@ from kehu.analytics import lifecycle as L
 from kehu.analytics import pipeline as P
 from kehu.analytics import value as V
 from kehu.customers.models import Customer
-from kehu.insights import churn, churn_rollup, extract
+from kehu.insights import churn, churn_rollup, cohort_rollup, extract
 from kehu.insights.models import AnalyticsConfig, AnalyticsRun, CustomerScore
 
 log = logging.getLogger(__name__)
@@ -348,6 +348,7 @@ def store_snapshot(
     write_scores(scores)
     # The churn report's counts, once per run, in the same all-or-nothing snapshot.
     churn_rollup.build(run)
+    cohort_rollup.build(run)
     step(STORE_STEPS[0])
     run.status = AnalyticsRun.Status.SUCCEEDED
     run.customer_count = scores.num_rows
