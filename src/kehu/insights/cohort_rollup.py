@@ -42,7 +42,10 @@ def _customer_months(orders: QuerySet) -> tuple[str, tuple[Any, ...]]:
     """SQL of one row per customer (``c``) and month (``m``) with completed orders among
     ``orders``, with their number (``n``); and its parameters. The ORM writes the month
     arithmetic for each database."""
-    month = Cast(ExtractYear("ordered_on") * 12 + ExtractMonth("ordered_on") - 1, IntegerField())
+    # Integers before the arithmetic: PostgreSQL's EXTRACT gives numeric, slower to add up
+    # and group by over millions of orders.
+    year = Cast(ExtractYear("ordered_on"), IntegerField())
+    month = year * 12 + Cast(ExtractMonth("ordered_on"), IntegerField()) - 1
     grouped = (
         orders.filter(status=Order.Status.COMPLETED)
         .values(c=F("customer_id"), m=month)
