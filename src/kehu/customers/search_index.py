@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Substr
 
 from kehu.customers.models import SearchKey
 from kehu.customers.search import HEAD, NAME, Query, customer_keys, head_keys
@@ -267,7 +268,12 @@ def _whole_name_holds(verify: str, ids: list[int]) -> set[int]:
         return set(ids)
     if not ids:
         return set()
-    rows = SearchKey.objects.filter(customer_id__in=ids, key__startswith=NAME)
+    # The key's kind as an expression, not a LIKE: with 2,000 ids PostgreSQL judged a walk
+    # of every n: key in the key index (4.6 million) cheaper than the ids' rows, and took
+    # 0.9 s (城街道 at 1,000,000 customers); now only the customer_id index can answer.
+    rows = SearchKey.objects.annotate(kind=Substr("key", 1, len(NAME))).filter(
+        customer_id__in=ids, kind=NAME
+    )
     return {pk for pk, key in rows.values_list("customer_id", "key") if verify in key}
 
 
