@@ -17,8 +17,10 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -29,6 +31,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Floor, Least
 
 from kehu.core import permissions
+from kehu.core.models import Team
 from kehu.customers.models import Customer
 from kehu.insights.models import AnalyticsRun, ChurnRollup, CustomerScore
 from kehu.insights.selectors_churn import AT_RISK_BANDS, REASONS_KEPT
@@ -124,6 +127,21 @@ def scope(*, user: Any) -> Q | None:
         return None
     if condition == Q():
         return Q()
+    by_team = permissions.team_scope(user)
+    if by_team is not None and by_team[0]:
+        # "Owned or in these teams" (managers, reps): when the user owns nothing outside the
+        # teams, what they see is those teams whole, found with index probes instead of
+        # reading every visible customer (the report asks this once per chart).
+        teams, user_id = by_team
+        outside = Customer.objects.filter(owner_id=user_id, is_archived=False).exclude(
+            team_id__in=teams
+        )
+        if not outside.exists():
+            present = Team.objects.filter(pk__in=teams).filter(
+                Exists(Customer.objects.filter(team_id=OuterRef("pk"), is_archived=False))
+            )
+            found = sorted(present.values_list("pk", flat=True))
+            return Q(team_id__in=found) if found else None
     visible = permissions.visible_customers(user)
     teams = set(visible.values_list("team_id", flat=True).distinct().order_by())
     if not teams or None in teams:
