@@ -6,11 +6,14 @@ block and the churn report, p50/p95 over repeated requests through Django's test
 Data: synthetic, built with SQL into its own database the first time (20 teams of 10 reps and
 a manager; churn probability uniform, bands at 0.25/0.5, value at risk on 70 % of customers,
 5 % lost, 1 % archived; one succeeded run whose 1,000,000 scores carry an RFM segment and two
-reason codes), then reused.
+reason codes; 1 to 10 orders per customer over the three years before the run, 1 in 17
+cancelled, about 5 completed per customer), then reused. A database built before the orders
+existed gets them once.
 
     nice .venv/bin/python bench/bench_at_risk.py [--customers 1000000] [--requests 20]
     KEHU_BENCH_AT_RISK_DB=postgresql://postgres@127.0.0.1:5432/kehu_churnpages_bench (default)
     --results PATH (default bench/results/at_risk.json)
+    --only SUBSTRING (time only the requests whose path contains it, e.g. churn/)
 """
 
 from __future__ import annotations
@@ -70,6 +73,23 @@ FROM customers_customer c
 """
 
 
+# Per customer k = 1..10 orders from a first date up to three years before the run, one every
+# 15..74 days; those after the run's date are dropped (the newest cohorts buy less often).
+ORDERS_SQL = """
+INSERT INTO sales_order (
+    created_at, updated_at, number, ordered_on, channel, status, amount, cost, customer_id)
+SELECT now(), now(), 'B' || c.id || '-' || i, c.start + i * c.gap,
+    (ARRAY['store','phone','web'])[1 + (c.id + i) %% 3],
+    CASE WHEN (c.id + i) %% 17 = 0 THEN 'cancelled' ELSE 'completed' END,
+    100 + (c.id * (i + 1)) %% 900, 0, c.id
+FROM (SELECT id, %(as_of)s::date - (id * 7919 %% 1095)::int AS start, 15 + (id %% 60)::int AS gap,
+        1 + (id %% 10)::int AS k
+      FROM customers_customer) AS c,
+    generate_series(0, c.k - 1) AS i
+WHERE c.start + i * c.gap <= %(as_of)s::date
+"""
+
+
 def setup(n: int) -> None:
     import django
 
@@ -89,6 +109,7 @@ def setup(n: int) -> None:
     from kehu.customers.models import Customer
 
     if Customer.objects.count() >= n:
+        _orders()
         _rollup()
         return
     from django.contrib.auth import get_user_model
@@ -123,14 +144,37 @@ def setup(n: int) -> None:
         cur.execute("VACUUM ANALYZE customers_customer")
         cur.execute("VACUUM ANALYZE insights_customerscore")
     print(f"built {n:,} customers and scores in {time.perf_counter() - started:.0f} s")
+    _orders()
     _rollup()
 
 
-def _rollup() -> None:
-    """The churn report's per-run counts, as the nightly run stores them (built once, also
-    for a database made before the rollup existed)."""
-    from kehu.insights import churn_rollup
+def _orders() -> None:
+    """The customers' orders (the cohort retention and repeat rate read them), added once."""
+    from django.db import connection
+
     from kehu.insights.models import AnalyticsRun
+    from kehu.sales.models import Order
+
+    if Order.objects.exists():
+        return
+    run = AnalyticsRun.objects.filter(status="succeeded").order_by("-as_of").first()
+    assert run is not None
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(ORDERS_SQL, {"as_of": run.as_of})
+        cur.execute("VACUUM ANALYZE sales_order")
+    print(
+        f"built {Order.objects.count():,} orders "
+        f"({Order.objects.filter(status='completed').count():,} completed) "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def _rollup() -> None:
+    """The churn report's per-run counts and cohorts, as the nightly run stores them (built
+    once, also for a database made before the rollups existed)."""
+    from kehu.insights import churn_rollup, cohort_rollup
+    from kehu.insights.models import AnalyticsRun, CohortRollup
 
     for run in AnalyticsRun.objects.filter(status="succeeded"):
         if not churn_rollup.built_runs([run.pk]):
@@ -138,6 +182,13 @@ def _rollup() -> None:
             rows = churn_rollup.build(run)
             print(
                 f"churn rollup of run {run.pk}: {rows:,} rows in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
+        if not CohortRollup.objects.filter(run=run).exists():
+            started = time.perf_counter()
+            rows = cohort_rollup.build(run)
+            print(
+                f"cohort rollup of run {run.pk}: {rows:,} rows in "
                 f"{time.perf_counter() - started:.1f} s"
             )
 
@@ -169,6 +220,7 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument("--only", default="", help="time only paths containing this")
     args = parser.parse_args()
     setup(args.customers)
     from django.contrib.auth import get_user_model
@@ -196,7 +248,9 @@ def main() -> None:
         ("benchadmin", f"/customers/{one.pk}/", {}),
         ("manager03", "/insights/at-risk/export.csv", {"band": "high", "tier": "key"}),
         ("benchadmin", "/insights/churn/", {}),
+        ("benchadmin", "/insights/churn/", {"team": team, "segment": "at_risk"}),
         ("manager03", "/insights/churn/", {}),
+        ("manager03", "/insights/churn/", {"segment": "loyal"}),
     ]
     # The first request imports every app's views (seconds): not part of any figure.
     warm = Client()
@@ -204,9 +258,12 @@ def main() -> None:
     warm.get("/insights/at-risk/")
     results = []
     for who, path, params in scenarios:
+        if args.only not in path:
+            continue
         client = Client()
         client.force_login(users[who])
-        heavy = "churn/" in path or "export" in path
+        # The export writes thousands of rows: a few requests tell its time.
+        heavy = "export" in path
         row = timed(client, path, params, 3 if heavy else args.requests)
         row.update({"user": who, "path": path, "params": params})
         results.append(row)
