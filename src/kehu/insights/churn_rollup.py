@@ -132,12 +132,12 @@ def scope(*, user: Any) -> Q | None:
         # "Owned or in these teams" (managers, reps): when the user owns nothing outside the
         # teams, what they see is those teams whole, found with index probes instead of
         # reading every visible customer (the report asks this once per chart).
-        teams, user_id = by_team
+        own_teams, user_id = by_team
         outside = Customer.objects.filter(owner_id=user_id, is_archived=False).exclude(
-            team_id__in=teams
+            team_id__in=own_teams
         )
         if not outside.exists():
-            present = Team.objects.filter(pk__in=teams).filter(
+            present = Team.objects.filter(pk__in=own_teams).filter(
                 Exists(Customer.objects.filter(team_id=OuterRef("pk"), is_archived=False))
             )
             found = sorted(present.values_list("pk", flat=True))
