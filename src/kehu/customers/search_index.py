@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Substr
 
@@ -300,13 +300,19 @@ def _small_queries() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
+    reset = "RESET max_parallel_workers_per_gather; RESET jit"
     with connection.cursor() as cursor:
         cursor.execute("SET max_parallel_workers_per_gather = 0; SET jit = off")
     try:
         yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET max_parallel_workers_per_gather; RESET jit")
+    except BaseException:
+        # A failed statement inside a transaction leaves it refusing the RESET, and its
+        # rollback undoes the SET anyway: the first error is the one to report.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(reset)
+        raise
+    with connection.cursor() as cursor:
+        cursor.execute(reset)
 
 
 def _ranked(qs: QuerySet, query: Query, *, cap: int, scope: KeyScope | None) -> RankedSearch:
