@@ -289,6 +289,10 @@ class Customer(Audited, TimeStamped):
             models.Index(fields=["id_number"], name="customer_id_number"),
             models.Index(fields=["owner", "is_archived", "id"]),
             models.Index(fields=["team", "is_archived", "id"]),
+            # A user's customers outside their teams (search_index.key_scope) from the
+            # index alone: a rep owning 96,000 customers, all in the team, cost a 300 ms
+            # scan of the table to learn there are none.
+            models.Index(fields=["owner", "team", "id"], name="customer_owner_team"),
             models.Index(fields=["grade", "id"]),
             models.Index(fields=["lifecycle_status", "id"]),
             models.Index(fields=["name", "id"]),
