@@ -124,7 +124,7 @@ ROLE_ACTIONS: dict[Action, frozenset[str] | Callable[[], frozenset[str]]] = {
     Action.START_ONBOARDING: MANAGING_ROLES | {Role.SALES},
     Action.RUN_ONBOARDING: MANAGING_ROLES,
     # Development is sales work: reps import leads in their own name, managers for their
-    # teams (the owner rule is kehu.development.services.lead_owner_refusal), admins for
+    # teams (the owner rule is kehu.development.services_import.lead_owner_refusal), admins for
     # anyone; service agents, analysts and partners import none.
     Action.IMPORT_LEADS: MANAGING_ROLES | {Role.SALES},
 }

@@ -1,4 +1,4 @@
-"""How ``services.leads_create_bulk`` stores many new leads at once: the lead rows, their
+"""How ``services_import.leads_create_bulk`` stores many new leads at once: the lead rows, their
 cards and the cards' opening grade rows, as three COPYs on PostgreSQL (ids drawn from the
 tables' sequences first, so the cards can name their leads and the grade rows their cards)
 and as three ``bulk_create`` calls elsewhere.

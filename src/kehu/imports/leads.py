@@ -1,5 +1,5 @@
 """The writer for lead files (issue #14): a batch of checked lead rows is matched against
-the stored leads, the new ones go to ``kehu.development.services.leads_create_bulk`` (COPY
+the stored leads, the new ones go to ``kehu.development.services_import.leads_create_bulk`` (COPY
 on PostgreSQL, cards numbered in file order) and the changed ones through
 ``lead_import_update`` — the importer decides what is new, changed or unchanged; the
 development services decide what a lead is.
@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kehu.development import rules
-from kehu.development import services as lead_services
+from kehu.development import services_import as lead_import
 from kehu.development.models import Card, Lead
 from kehu.imports.bulk import Outcome
 from kehu.imports.pgcopy import TableStats
@@ -148,7 +148,7 @@ class LeadWriter:
             else:
                 out.unchanged += 1
         if new:
-            lead_services.leads_create_bulk(
+            lead_import.leads_create_bulk(
                 by=self.ctx.user,
                 leads=[_values(d) for _r, d in new],
                 note={"job": self.job_id, "rows": [new[0][0], new[-1][0]]},
@@ -157,7 +157,7 @@ class LeadWriter:
                 self._stats.added(len(new))
         leads = Lead.objects.in_bulk([pk for pk, _d in changes])
         for pk, diff in changes:
-            lead_services.lead_import_update(lead=leads[pk], by=self.ctx.user, changes=diff)
+            lead_import.lead_import_update(lead=leads[pk], by=self.ctx.user, changes=diff)
         out.created, out.updated = len(new), len(changes)
         return out
 

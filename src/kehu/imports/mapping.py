@@ -172,7 +172,7 @@ INTERACTION_FIELDS = [
     Field("external_id", _("External id"), ("外部编号", "external_id", "id")),
 ]
 
-# A lead file (issue #14): the fields kehu.development.services.IMPORT_FIELDS accepts, and
+# A lead file (issue #14): the fields kehu.development.services_import.IMPORT_FIELDS accepts, and
 # the owner. Matched like customers, without the external id leads don't have.
 LEAD_FIELDS = [
     Field(

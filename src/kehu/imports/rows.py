@@ -36,7 +36,7 @@ from kehu.core.validators import (
     clean_phone,
 )
 from kehu.customers.models import Channel, Customer, Department, Interaction, Relation
-from kehu.development import services as lead_services
+from kehu.development import services_import as lead_import
 from kehu.development.models import Answer, Grade, Lead
 from kehu.sales.models import Order
 from kehu.sales.services import check_line_amount, line_amount
@@ -507,7 +507,7 @@ def clean_interaction(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
 
 def clean_lead(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     """A lead row: spreadsheet words turned into the stored choices here, then the rules of
-    lead creation (kehu.development.services.lead_import_check) and of who may own it.
+    lead creation (kehu.development.services_import.lead_import_check) and of who may own it.
     Blank cells are left out, as for customers."""
     c = Cleaner(raw, ctx)
     fields: dict[str, Any] = {
@@ -529,12 +529,12 @@ def clean_lead(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
             fields["campaign"] = campaign
     owner = c.username("owner")
     if owner is not None:
-        refusal = lead_services.lead_owner_refusal(by=ctx.user, owner=owner)
+        refusal = lead_import.lead_owner_refusal(by=ctx.user, owner=owner)
         if refusal:
             c.problems.append(("owner", refusal))
     refused = {name for name, _r in c.problems}
     try:
-        out = lead_services.lead_import_check({k: v for k, v in fields.items() if k not in refused})
+        out = lead_import.lead_import_check({k: v for k, v in fields.items() if k not in refused})
     except ValidationError as exc:
         c.problems.extend(
             (name, "; ".join(messages))
