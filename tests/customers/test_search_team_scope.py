@@ -11,9 +11,9 @@ from django.db.models import Q
 from django.test import override_settings
 
 from kehu.core.models import Role
-from kehu.core.permissions import team_scope, visible_customers
+from kehu.core.permissions import partner_scope, team_scope, visible_customers
 from kehu.customers import search_index, selectors, services
-from kehu.customers.models import Customer, SearchKey
+from kehu.customers.models import Customer, CustomerShare, SearchKey
 from tests.conftest import make_user
 from tests.imports.conftest import run_import, write_csv
 
@@ -104,6 +104,45 @@ def test_partner_finds_only_shared_customers(world):
     assert found(world.quinn, "北京启明") == set()
 
 
+@pytest.mark.parametrize("broad", [False, True])
+def test_partners_find_exactly_their_shared_customers(world, monkeypatch, broad):
+    for customer in Customer.objects.filter(name__in=NAMES[:3], owner=world.charlie):
+        services.customer_share(customer=customer, partner=world.p1, by=world.root)
+    pool = Customer.objects.filter(owner=None, name=NAMES[2]).first()
+    services.customer_share(customer=pool, partner=world.p2, by=world.root)
+    if broad:
+        monkeypatch.setattr(search_index, "PROBE", 1)
+        monkeypatch.setattr(search_index, "ID_SLICE", 1)
+    for user in (world.pat, world.quinn):
+        for q in QUERIES:
+            assert found(user, q) == allowed(user, q), (user.username, q)
+    assert len(found(world.pat, "启明")) == 3 and len(found(world.quinn, "启明")) == 1
+
+
+def test_partner_reads_only_keys_of_shared_customers(world):
+    """A partner's scope is the partner's shares: the keys of no other customer are read."""
+    scope = search_index.key_scope(world.pat)
+    assert scope is not None and scope.partner == world.p1.pk
+    read = set(SearchKey.objects.filter(key="g:北京").filter(scope.q()).values_list("customer_id"))
+    shared = set(CustomerShare.objects.filter(partner=world.p1).values_list("customer_id"))
+    assert read and read <= shared
+    # The same scope on the customer side (the joined-pairs path) as on the key side.
+    via_customer = Customer.objects.filter(search_keys__key="g:北京").filter(
+        scope.q("search_keys__")
+    )
+    assert set(via_customer.values_list("id")) == read
+    assert partner_scope(world.pat) == world.p1.pk and partner_scope(world.mia) is None
+
+
+def test_partner_scope_matches_visibility(world):
+    for user in (*personas(world), world.pat, world.quinn):
+        partner = partner_scope(user)
+        if partner is None:
+            continue
+        shared = Customer.objects.filter(shares__partner_id=partner)
+        assert set(visible_customers(user, include_archived=True)) == set(shared)
+
+
 def test_manager_reads_only_keys_of_her_teams(world):
     """The scope of a manager: her team's keys and her own customers outside it, by id."""
     scope = search_index.key_scope(world.mia)
@@ -115,7 +154,6 @@ def test_manager_reads_only_keys_of_her_teams(world):
     assert teams == {(world.north.pk,), (world.south.pk,)}  # South: only her own one
     assert search_index.key_scope(world.root) is None
     assert search_index.key_scope(world.ana) is None
-    assert search_index.key_scope(world.pat) is None
 
 
 def test_owning_too_many_outside_the_teams_reads_unscoped(world, monkeypatch):

@@ -270,6 +270,16 @@ def team_scope(user: Any) -> tuple[frozenset[int], int] | None:
     return frozenset(team_ids), user.pk
 
 
+def partner_scope(user: Any) -> int | None:
+    """The partner id when what ``user`` sees is "the customers shared with this partner"
+    (a partner's users); None otherwise. Search narrows its keys by it as by ``team_scope``;
+    mirrors the partner branch of ``visibility_filter``."""
+    if role_of(user) != Role.PARTNER:
+        return None
+    profile = _profile(user)
+    return None if profile is None else profile.partner_id
+
+
 def visible_customers(user: Any, *, include_archived: bool = False) -> QuerySet:
     # The Customer model is still fetched from here (lazily): every read in the project
     # starts at this function, and moving it next to the model is a change of its own.

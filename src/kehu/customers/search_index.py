@@ -42,16 +42,26 @@ OWNED_MAX = 1_000
 @dataclass(frozen=True)
 class KeyScope:
     """The keys a manager's or rep's search reads: those of ``teams`` (the team copied onto
-    each key) and of the customers ``owned`` by the user outside them. A superset of what
-    the user sees — ``visible_customers`` still decides — so that a city of another region
-    reads a few keys rather than ~15,000 only to find none of them visible."""
+    each key) and of the customers ``owned`` by the user outside them; a partner's, those of
+    the customers shared with ``partner``. A superset of what the user sees —
+    ``visible_customers`` still decides — so that a city of another region reads a few keys
+    rather than ~15,000 only to find none of them visible."""
 
     teams: tuple[int, ...]
     owned: tuple[int, ...]
+    partner: int | None = None
 
     def q(self, path: str = "") -> Q:
         """The condition on SearchKey; ``path`` "search_keys__" from the customer."""
         customer = "id" if path else "customer_id"
+        if self.partner is not None:
+            # A partner's customers are a few percent of all: 王's 135,000 keys filtered by
+            # the shares' (customer, partner) index instead of every match looked up
+            # (444 ms at 1,000,000 customers, 18,000 shared).
+            from kehu.customers.models import CustomerShare
+
+            shared = CustomerShare.objects.filter(partner_id=self.partner).values("customer_id")
+            return Q(**{f"{customer}__in": shared})
         condition = Q(**{f"{path}team_id__in": self.teams})
         if self.owned:
             condition |= Q(**{f"{customer}__in": self.owned})
@@ -60,10 +70,12 @@ class KeyScope:
 
 def key_scope(user: Any) -> KeyScope | None:
     """The user's KeyScope, or None when their keys are read unscoped (whoever sees beyond
-    teams: administrators, analysts, partners; or owns too many outside them)."""
-    from kehu.core.permissions import team_scope
+    teams and shares: administrators, analysts; or owns too many outside their teams)."""
+    from kehu.core.permissions import partner_scope, team_scope
     from kehu.customers.models import Customer
 
+    if (partner := partner_scope(user)) is not None:
+        return KeyScope(teams=(), owned=(), partner=partner)
     scope = team_scope(user)
     if scope is None:
         return None
@@ -186,9 +198,12 @@ def _all_keys_ids(
     per key on the (key, customer_id) index — (key, team_id, customer_id) within a scope —
     whose postings come newest customer first."""
     rows = qs
+    # A team scope narrows each key's join to the (key, team_id, customer_id) index; a
+    # partner's is the shares join ``qs`` has already, and repeated per key it only cost.
+    per_key = scope.q("search_keys__") if scope and scope.partner is None else Q()
     for key in _rarest(keys, JOINED_PAIRS, scope) if verify else keys:
         # One filter() per key: each key is its own join, and the scope applies to it.
-        rows = rows.filter(Q(search_keys__key=key) & (scope.q("search_keys__") if scope else Q()))
+        rows = rows.filter(Q(search_keys__key=key) & per_key)
     if seen:
         rows = rows.exclude(id__in=sorted(seen))
     return _newest(rows, want=want, verify=verify)
