@@ -243,7 +243,10 @@ def free_port() -> int:
 def start_server(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
     env = os.environ | {"KEHU_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kehu.settings"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [str(gunicorn), "kehu.wsgi", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    # The production settings (kehu.gunicorn_conf) with the benchmark's bind, workers, logs.
+    command = [str(gunicorn), "-c", "python:kehu.gunicorn_conf", "kehu.wsgi"]
+    command += ["--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    command += ["--access-logfile", "/dev/null"]
     command += ["--preload", "--timeout", "60", "--error-logfile", str(log)]
     server = subprocess.Popen(command, env=env, cwd=ROOT.parent, start_new_session=True)
     deadline = time.monotonic() + 60
