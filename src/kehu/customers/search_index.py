@@ -215,7 +215,11 @@ def _rarest(keys: tuple[str, ...], n: int, scope: KeyScope | None = None) -> tup
     for the nine of 杭州海纳物流有限公司) and the whole-name check rules out the rest anyway."""
     if len(keys) <= n:
         return keys
-    counts = {k: _keys(Q(key=k), scope)[: PROBE + 1].count() for k in keys}
+    # Counted within a team scope, which its index answers; a partner's would semi-join
+    # every key with the shares (12 ms a common pair such as 公司), and the rarest pairs of
+    # all customers are rare among the shared ones too.
+    within = scope if scope is not None and scope.partner is None else None
+    counts = {k: _keys(Q(key=k), within)[: PROBE + 1].count() for k in keys}
     return tuple(sorted(keys, key=lambda k: (counts[k], k))[:n])
 
 
