@@ -195,10 +195,10 @@ def _all_keys_ids(
     scope: KeyScope | None = None,
 ) -> list[int]:
     """Customers holding every one of ``keys`` (the pairs of a Chinese substring): a join
-    per key on the (key, customer_id) index — (key, team_id, customer_id) within a scope —
-    whose postings come newest customer first."""
+    per key on the (key, customer_id, team_id) index, whose postings come newest customer
+    first (a scope's teams filtered inside the index)."""
     rows = qs
-    # A team scope narrows each key's join to the (key, team_id, customer_id) index; a
+    # A team scope filters each key's join inside the (key, customer_id, team_id) index; a
     # partner's is the shares join ``qs`` has already, and repeated per key it only cost.
     per_key = scope.q("search_keys__") if scope and scope.partner is None else Q()
     for key in _rarest(keys, JOINED_PAIRS, scope) if verify else keys:
@@ -215,7 +215,7 @@ def _rarest(keys: tuple[str, ...], n: int, scope: KeyScope | None = None) -> tup
     for the nine of 杭州海纳物流有限公司) and the whole-name check rules out the rest anyway."""
     if len(keys) <= n:
         return keys
-    # Counted within a team scope, which its index answers; a partner's would semi-join
+    # Counted within a team scope, which the key index answers; a partner's would semi-join
     # every key with the shares (12 ms a common pair such as 公司), and the rarest pairs of
     # all customers are rare among the shared ones too.
     within = scope if scope is not None and scope.partner is None else None
