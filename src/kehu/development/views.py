@@ -354,7 +354,6 @@ def _review_section(request: HttpRequest, *, kind: str, scope: str, today: dt.da
         "label": due.KINDS[kind][1],
         "rows": due.review_rows(page.cards, kind),
         "more_query": urlencode(query) if page.next_after else "",
-        "continued": after is not None,
     }
 
 
