@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.test import override_settings
 
 from kehu.core.models import Role
-from kehu.core.permissions import partner_scope, team_scope, visible_customers
+from kehu.core.permissions import partner_of, team_scope, visible_customers
 from kehu.customers import search_index, selectors, services
 from kehu.customers.models import Customer, CustomerShare, SearchKey
 from tests.conftest import make_user
@@ -131,12 +131,12 @@ def test_partner_reads_only_keys_of_shared_customers(world):
         scope.q("search_keys__")
     )
     assert set(via_customer.values_list("id")) == read
-    assert partner_scope(world.pat) == world.p1.pk and partner_scope(world.mia) is None
+    assert partner_of(world.pat) == world.p1.pk and partner_of(world.mia) is None
 
 
-def test_partner_scope_matches_visibility(world):
+def test_partner_of_matches_visibility(world):
     for user in (*personas(world), world.pat, world.quinn):
-        partner = partner_scope(user)
+        partner = partner_of(user)
         if partner is None:
             continue
         shared = Customer.objects.filter(shares__partner_id=partner)

@@ -227,21 +227,13 @@ def visibility_filter(user: Any) -> Q | None:
         # does not import the portal app); a revoked access sees nothing.
         return Q(portal_accesses__user_id=user.pk, portal_accesses__is_active=True)
     if role == Role.PARTNER:
-        profile = _profile(user)
-        if profile is None or profile.partner_id is None:
-            return None
-        return Q(shares__partner_id=profile.partner_id)
-    if getattr(settings, "KEHU_ALL_STAFF_SEE_ALL", False):
+        partner = partner_of(user)
+        return None if partner is None else Q(shares__partner_id=partner)
+    scope = team_scope(user)
+    if scope is None:  # staff who see everyone (KEHU_ALL_STAFF_SEE_ALL, service agents)
         return Q()
-    if role == Role.SERVICE and getattr(settings, "KEHU_SERVICE_SEES_ALL", True):
-        return Q()
-    profile = _profile(user)
-    team_ids: set[int] = set()
-    if profile is not None and profile.team_id:
-        team_ids.add(profile.team_id)
-    if role == Role.MANAGER:
-        team_ids.update(user.managed_teams.values_list("id", flat=True))
-    condition = Q(owner_id=user.pk)
+    team_ids, owner = scope
+    condition = Q(owner_id=owner)
     if team_ids:
         condition |= Q(team_id__in=sorted(team_ids))
     return condition
@@ -251,9 +243,9 @@ def team_scope(user: Any) -> tuple[frozenset[int], int] | None:
     """(team ids, user id) when ``visibility_filter`` is "owned by the user or in one of
     these teams" (managers, reps, and service agents when KEHU_SERVICE_SEES_ALL is off);
     None when what the user sees is not decided by team (everyone, a partner's shares, a
-    portal's one customer, nobody). Search narrows its keys by it before looking customers
-    up (kehu.customers.search_index); ``visible_customers`` still decides. Mirrors the
-    last branch of ``visibility_filter`` (a test holds the two together)."""
+    portal's one customer, nobody). ``visibility_filter`` builds its last branch from it,
+    and search narrows its keys by it before looking customers up
+    (kehu.customers.search_index); ``visible_customers`` still decides."""
     role = role_of(user)
     if role is None or role in {Role.ADMIN, Role.ANALYST, Role.CUSTOMER, Role.PARTNER}:
         return None
@@ -268,16 +260,6 @@ def team_scope(user: Any) -> tuple[frozenset[int], int] | None:
     if role == Role.MANAGER:
         team_ids.update(user.managed_teams.values_list("id", flat=True))
     return frozenset(team_ids), user.pk
-
-
-def partner_scope(user: Any) -> int | None:
-    """The partner id when what ``user`` sees is "the customers shared with this partner"
-    (a partner's users); None otherwise. Search narrows its keys by it as by ``team_scope``;
-    mirrors the partner branch of ``visibility_filter``."""
-    if role_of(user) != Role.PARTNER:
-        return None
-    profile = _profile(user)
-    return None if profile is None else profile.partner_id
 
 
 def visible_customers(user: Any, *, include_archived: bool = False) -> QuerySet:

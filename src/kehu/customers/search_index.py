@@ -71,10 +71,10 @@ class KeyScope:
 def key_scope(user: Any) -> KeyScope | None:
     """The user's KeyScope, or None when their keys are read unscoped (whoever sees beyond
     teams and shares: administrators, analysts; or owns too many outside their teams)."""
-    from kehu.core.permissions import partner_scope, team_scope
+    from kehu.core.permissions import partner_of, team_scope
     from kehu.customers.models import Customer
 
-    if (partner := partner_scope(user)) is not None:
+    if (partner := partner_of(user)) is not None:
         return KeyScope(teams=(), owned=(), partner=partner)
     scope = team_scope(user)
     if scope is None:
