@@ -157,9 +157,9 @@ def scope(*, user: Any) -> Q | None:
     return Q(team_id__in=sorted(teams))
 
 
-def rows(*, where: Q, filters: Any) -> QuerySet:
-    """The rollup rows within ``where`` (``scope``), narrowed by the report's filters."""
-    qs = ChurnRollup.objects.filter(where)
+def narrowed(qs: QuerySet, filters: Any) -> QuerySet:
+    """Rollup rows (churn or cohort: both carry team, region and RFM segment) narrowed by the
+    report's filters."""
     if filters.team:
         qs = qs.filter(team_id=filters.team)
     if filters.region:
@@ -167,6 +167,11 @@ def rows(*, where: Q, filters: Any) -> QuerySet:
     if filters.segment:
         qs = qs.filter(rfm_segment=filters.segment)
     return qs
+
+
+def rows(*, where: Q, filters: Any) -> QuerySet:
+    """The rollup rows within ``where`` (``scope``), narrowed by the report's filters."""
+    return narrowed(ChurnRollup.objects.filter(where), filters)
 
 
 def trend_rows(*, where: Q, filters: Any, run_ids: list[int]) -> dict[int, dict[str, Any]]:

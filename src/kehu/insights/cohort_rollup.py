@@ -20,6 +20,7 @@ from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 
 from kehu.core.models import Team
 from kehu.customers.models import Customer
+from kehu.insights import churn_rollup
 from kehu.insights.models import AnalyticsRun, CohortRollup, CustomerScore
 from kehu.sales.models import Order
 
@@ -149,13 +150,9 @@ def read(*, where: Q, filters: Any, run: AnalyticsRun) -> Counts | None:
     the report's filters; None when the run has no rollup (stored before it existed)."""
     if not CohortRollup.objects.filter(run=run).exists():
         return None
-    qs = CohortRollup.objects.filter(where, run=run, cohort__gte=first_cohort(run.as_of))
-    if filters.team:
-        qs = qs.filter(team_id=filters.team)
-    if filters.region:
-        qs = qs.filter(region_id=filters.region)
-    if filters.segment:
-        qs = qs.filter(rfm_segment=filters.segment)
+    qs = churn_rollup.narrowed(
+        CohortRollup.objects.filter(where, run=run, cohort__gte=first_cohort(run.as_of)), filters
+    )
     return _counts(
         list(
             qs.values("cohort", "period")
