@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -192,8 +192,31 @@ def _refusal(candidates: list[dict[str, Any]], visible: set[int]) -> str:
     return ""
 
 
-class CustomerWriter:
+class InFileDuplicates:
+    """The rows of one file that share a match key with an earlier row (refused on the later
+    row), for every writer: each names its own ``match_key``."""
+
+    seen: dict[str, int]
+    match_key: Callable[[dict[str, Any]], tuple[str, str]]
+
+    def remember(self, row_number: int, data: dict[str, Any]) -> None:
+        self.seen.setdefault(self.match_key(data)[1], row_number)
+
+    def _duplicate(self, row_number: int, data: dict[str, Any]) -> tuple[str, str] | None:
+        name, key = self.match_key(data)
+        first = self.seen.setdefault(key, row_number)
+        if first != row_number:
+            return name, _("Same %(field)s as row %(row)d of this file.") % {
+                "field": name,
+                "row": first,
+            }
+        return None
+
+
+class CustomerWriter(InFileDuplicates):
     """Writes batches of cleaned customer rows; lives for one import run."""
+
+    match_key = staticmethod(match_key)
 
     def __init__(self, *, ctx: Context, job_id: int | None):
         self.ctx = ctx
@@ -221,20 +244,6 @@ class CustomerWriter:
 
     def reclean(self, data: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError  # set by kehu.imports.parallel for slim rows
-
-    # --- within-file duplicates -------------------------------------------------------------
-    def remember(self, row_number: int, data: dict[str, Any]) -> None:
-        self.seen.setdefault(match_key(data)[1], row_number)
-
-    def _duplicate(self, row_number: int, data: dict[str, Any]) -> tuple[str, str] | None:
-        name, key = match_key(data)
-        first = self.seen.setdefault(key, row_number)
-        if first != row_number:
-            return name, _("Same %(field)s as row %(row)d of this file.") % {
-                "field": name,
-                "row": first,
-            }
-        return None
 
     # --- look-ups ---------------------------------------------------------------------------
     def _existing(self, datas: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

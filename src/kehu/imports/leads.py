@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from kehu.development import rules
 from kehu.development import services_import as lead_import
 from kehu.development.models import Card, Lead
-from kehu.imports.bulk import Outcome
+from kehu.imports.bulk import InFileDuplicates, Outcome
 from kehu.imports.pgcopy import TableStats
 from kehu.imports.rows import Context
 
@@ -66,7 +66,7 @@ def match_key(data: dict[str, Any]) -> tuple[str, str]:
     return key
 
 
-class LeadWriter:
+class LeadWriter(InFileDuplicates):
     """Writes batches of cleaned lead rows; lives for one import run."""
 
     def __init__(self, *, ctx: Context, job_id: int | None):
@@ -77,19 +77,6 @@ class LeadWriter:
         self._stats = TableStats(Lead._meta.db_table) if connection.vendor == "postgresql" else None
 
     match_key = staticmethod(match_key)
-
-    def remember(self, row_number: int, data: dict[str, Any]) -> None:
-        self.seen.setdefault(match_key(data)[1], row_number)
-
-    def _duplicate(self, row_number: int, data: dict[str, Any]) -> tuple[str, str] | None:
-        name, key = match_key(data)
-        first = self.seen.setdefault(key, row_number)
-        if first != row_number:
-            return name, _("Same %(field)s as row %(row)d of this file.") % {
-                "field": name,
-                "row": first,
-            }
-        return None
 
     def _existing(self, datas: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
         keys: dict[str, set[str]] = defaultdict(set)
