@@ -211,6 +211,39 @@ def kehu(env: dict, *args: str) -> tuple[float, dict, str]:
     return elapsed, resources, proc.stdout
 
 
+def import_twice(url: str, setup: str, kind: str, path: Path, rows: int, workers: int) -> dict:
+    """A fresh, migrated database with the ``bench`` user made by ``setup``, then ``kehu
+    import KIND PATH`` run twice ("first", "again"): wall time, rows/s, resources, summary."""
+    env = {
+        **os.environ,
+        "KEHU_DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "kehu.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    fresh_database(url)
+    subprocess.run(
+        [sys.executable, "-m", "kehu.cli", "migrate", "-v", "0", "--skip-checks"],
+        env=env,
+        check=True,
+    )
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True)
+    runs = {}
+    for label in ("first", "again"):
+        load = round(os.getloadavg()[0], 1)
+        command = ["import", kind, str(path), "--user", "bench", "--no-progress"]
+        seconds, resources, out = kehu(env, *command, "--workers", str(workers))
+        summary = json.loads(out.strip().splitlines()[-1])
+        runs[label] = {
+            "seconds": round(seconds, 1),
+            "rows_per_s": round(rows / seconds),
+            "load_average_before": load,
+            **resources,
+            **summary,
+        }
+        print(label, json.dumps(runs[label], ensure_ascii=False), flush=True)
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -230,42 +263,7 @@ def main() -> None:
             f"{time.perf_counter() - t:.0f}s",
             flush=True,
         )
-    env = {
-        **os.environ,
-        "KEHU_DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "kehu.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-    }
-    fresh_database(url)
-    subprocess.run(
-        [sys.executable, "-m", "kehu.cli", "migrate", "-v", "0", "--skip-checks"],
-        env=env,
-        check=True,
-    )
-    subprocess.run([sys.executable, "-c", SETUP_USER], env=env, check=True)
-    runs = {}
-    for label in ("first", "again"):
-        load = round(os.getloadavg()[0], 1)
-        seconds, resources, out = kehu(
-            env,
-            "import",
-            "customers",
-            str(path),
-            "--user",
-            "bench",
-            "--no-progress",
-            "--workers",
-            str(args.workers),
-        )
-        summary = json.loads(out.strip().splitlines()[-1])
-        runs[label] = {
-            "seconds": round(seconds, 1),
-            "rows_per_s": round(args.rows / seconds),
-            "load_average_before": load,
-            **resources,
-            **summary,
-        }
-        print(label, json.dumps(runs[label], ensure_ascii=False), flush=True)
+    runs = import_twice(url, SETUP_USER, "customers", path, args.rows, args.workers)
     assert runs["again"]["created"] == 0, "re-import created rows"
     result = {
         "rows": args.rows,

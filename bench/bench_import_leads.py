@@ -21,14 +21,13 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_import import GIVEN, PREFIXES, SURNAMES, fresh_database, kehu  # noqa: E402
+from bench_import import GIVEN, PREFIXES, SURNAMES, import_twice  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/kehu_leadimport_bench"
@@ -111,42 +110,7 @@ def main() -> None:
         t = time.perf_counter()
         generate(path, args.rows)
         print(f"generated {path} in {time.perf_counter() - t:.0f}s", flush=True)
-    env = {
-        **os.environ,
-        "KEHU_DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "kehu.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-    }
-    fresh_database(url)
-    subprocess.run(
-        [sys.executable, "-m", "kehu.cli", "migrate", "-v", "0", "--skip-checks"],
-        env=env,
-        check=True,
-    )
-    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True)
-    runs = {}
-    for label in ("first", "again"):
-        load = round(os.getloadavg()[0], 1)
-        seconds, resources, out = kehu(
-            env,
-            "import",
-            "leads",
-            str(path),
-            "--user",
-            "bench",
-            "--no-progress",
-            "--workers",
-            str(args.workers),
-        )
-        summary = json.loads(out.strip().splitlines()[-1])
-        runs[label] = {
-            "seconds": round(seconds, 1),
-            "rows_per_s": round(args.rows / seconds),
-            "load_average_before": load,
-            **resources,
-            **summary,
-        }
-        print(label, json.dumps(runs[label], ensure_ascii=False), flush=True)
+    runs = import_twice(url, SETUP, "leads", path, args.rows, args.workers)
     assert runs["first"]["created"] == args.rows, "not every row became a lead"
     assert runs["again"]["created"] == 0, "re-import created leads"
     result = {
