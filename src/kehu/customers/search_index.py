@@ -282,16 +282,27 @@ def _narrow(
 
 def _whole_name_holds(verify: str, ids: list[int]) -> set[int]:
     """Which of ``ids`` (at most PROBE) have a whole-name key containing ``verify``: their
-    name keys read by customer id and checked here. As an EXISTS in the same query the
+    name keys looked up by customer id and checked. As an EXISTS in the same query the
     planner hashed it over every name key containing the text (1.5 million index entries
     for 有限公 at 1,000,000 customers, 0.5 s); by id it is a few rows each."""
     if not verify:
         return set(ids)
     if not ids:
         return set()
-    # The key's kind as an expression, not a LIKE: with 2,000 ids PostgreSQL judged a walk
-    # of every n: key in the key index (4.6 million) cheaper than the ids' rows, and took
-    # 0.9 s (城街道 at 1,000,000 customers); now only the customer_id index can answer.
+    if connection.vendor == "postgresql":
+        # The ids as one array and the text checked in the database: only the matching ids
+        # come back (3 ms for 402 candidates of 业管理 at 1,000,000 customers, where sending
+        # 402 parameters and reading every name key of each took 7-11 ms). The key's kind
+        # and the text as expressions, not LIKEs, so only the customer_id index can answer
+        # (with a LIKE, PostgreSQL once judged a walk of every n: key cheaper: 0.9 s).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT customer_id FROM {SearchKey._meta.db_table} "  # noqa: S608
+                "WHERE customer_id = ANY(%s) AND substr(key, 1, %s) = %s "
+                "AND strpos(key, %s) > 0",
+                [list(ids), len(NAME), NAME, verify],
+            )
+            return {row[0] for row in cursor.fetchall()}
     rows = SearchKey.objects.annotate(kind=Substr("key", 1, len(NAME))).filter(
         customer_id__in=ids, kind=NAME
     )
