@@ -109,7 +109,7 @@ def fit_contractual(
     return {
         "payload": model.to_bytes(attribute_keys=keys, horizon_days=horizon, as_of=str(as_of)),
         "metrics": model.metrics_,
-        "training_rows": model.metrics_["training_rows"],
+        "training_rows": model.fitted_rows_,
         "positive_rate": float(y.mean()),
         "features": columns,
         "backtest": backtest,
