@@ -234,7 +234,7 @@ def _tier_of(keys: set[str], query: Query) -> int | None:
     """0 exact, 1 prefix, 2 substring (still to be checked whole when ``query.verify``)."""
     if keys & set(query.exact):
         return 0
-    if any(k.startswith(p) for p in query.prefixes for k in keys):
+    if keys & set(query.heads) or any(k.startswith(p) for p in query.prefixes for k in keys):
         return 1
     if query.all_of and set(query.all_of) <= keys:
         return 2
@@ -253,7 +253,13 @@ def _narrow(
     # n:张志%, a few hundred real): joined with the customers it walked every customer's
     # keys in id order (1.5 s), and with the conditions OR-ed it scanned the table (1.1 s).
     conditions = [Q(key__in=query.exact + query.all_of)]
-    conditions += [Q(key__startswith=p) for p in query.prefixes + query.inner_prefixes]
+    # A one- or two-character Chinese query's prefix as its h: key: the same customers, read
+    # as one key's postings rather than a range of name keys (王: 10 ms instead of 21 ms for
+    # the partner, whose shares the range was joined with).
+    prefixes = () if query.heads else query.prefixes
+    if query.heads:
+        conditions.append(Q(key__in=query.heads))
+    conditions += [Q(key__startswith=p) for p in prefixes + query.inner_prefixes]
     got: list[tuple[int, str]] = []
     for condition in conditions:
         rows = _keys(condition, scope).values_list("customer_id", "key")
