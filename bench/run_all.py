@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES = {
     "analytics": ["bench_analytics.py"],
     "churn": ["bench_churn.py"],
+    "churn_files": ["bench_churn_files.py"],
     "dedupe": ["bench_dedupe.py"],
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],
