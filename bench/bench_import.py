@@ -21,6 +21,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -244,17 +245,21 @@ def import_twice(url: str, setup: str, kind: str, path: Path, rows: int, workers
     return runs
 
 
-def main() -> None:
+def arguments(out_name: str) -> argparse.Namespace:
+    """The options the import benchmarks share; ``out_name``: the results file's name."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--data", default=str(ROOT / "var" / "bench"))
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "import.json"))
-    args = parser.parse_args()
-    url = os.environ.get("KEHU_BENCH_POSTGRES", DEFAULT_URL)
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / out_name))
+    return parser.parse_args()
+
+
+def source_file(args: argparse.Namespace, stem: str, generate: Callable[[Path, int], None]) -> Path:
+    """``{stem}-{rows}.csv`` in the data folder, generated the first time."""
     data_dir = Path(args.data)
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / f"customers-{args.rows}.csv"
+    path = data_dir / f"{stem}-{args.rows}.csv"
     if not path.exists():
         t = time.perf_counter()
         generate(path, args.rows)
@@ -263,8 +268,11 @@ def main() -> None:
             f"{time.perf_counter() - t:.0f}s",
             flush=True,
         )
-    runs = import_twice(url, SETUP_USER, "customers", path, args.rows, args.workers)
-    assert runs["again"]["created"] == 0, "re-import created rows"
+    return path
+
+
+def write_result(args: argparse.Namespace, path: Path, runs: dict, command: str) -> None:
+    """The results file of an import benchmark (target: the first import ≤ 180 s)."""
     result = {
         "rows": args.rows,
         "file_mb": round(path.stat().st_size / 1e6, 1),
@@ -273,7 +281,7 @@ def main() -> None:
         "workers": args.workers,
         # The machine is shared: a load average above the CPU count means other work took
         # CPU time from the import (cpu_s + worker_cpu_s is what the import itself used).
-        "command": f"nice python bench/bench_import.py --rows {args.rows}",
+        "command": command,
         "python": platform.python_version(),
         "import": runs["first"],
         "reimport": runs["again"],
@@ -283,6 +291,15 @@ def main() -> None:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+def main() -> None:
+    args = arguments("import.json")
+    url = os.environ.get("KEHU_BENCH_POSTGRES", DEFAULT_URL)
+    path = source_file(args, "customers", generate)
+    runs = import_twice(url, SETUP_USER, "customers", path, args.rows, args.workers)
+    assert runs["again"]["created"] == 0, "re-import created rows"
+    write_result(args, path, runs, f"nice python bench/bench_import.py --rows {args.rows}")
 
 
 if __name__ == "__main__":

@@ -15,21 +15,24 @@ bench/results/import_leads.json.
 
 from __future__ import annotations
 
-import argparse
 import csv
-import json
 import os
-import platform
 import random
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_import import GIVEN, PREFIXES, SURNAMES, import_twice  # noqa: E402
+from bench_import import (  # noqa: E402
+    GIVEN,
+    PREFIXES,
+    SURNAMES,
+    arguments,
+    import_twice,
+    source_file,
+    write_result,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/kehu_leadimport_bench"
 HEADERS = [
     "名称",
@@ -96,39 +99,14 @@ def generate(path: Path, rows: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--data", default=str(ROOT / "var" / "bench"))
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "import_leads.json"))
-    args = parser.parse_args()
+    args = arguments("import_leads.json")
     url = os.environ.get("KEHU_BENCH_LEADS_POSTGRES", DEFAULT_URL)
-    data_dir = Path(args.data)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / f"leads-{args.rows}.csv"
-    if not path.exists():
-        t = time.perf_counter()
-        generate(path, args.rows)
-        print(f"generated {path} in {time.perf_counter() - t:.0f}s", flush=True)
+    path = source_file(args, "leads", generate)
     runs = import_twice(url, SETUP, "leads", path, args.rows, args.workers)
     assert runs["first"]["created"] == args.rows, "not every row became a lead"
     assert runs["again"]["created"] == 0, "re-import created leads"
-    result = {
-        "rows": args.rows,
-        "file_mb": round(path.stat().st_size / 1e6, 1),
-        "database": "postgresql",
-        "machine": f"{platform.machine()} {os.cpu_count()} cpus",
-        "workers": args.workers,
-        "command": f"nice -n -10 python bench/bench_import_leads.py --rows {args.rows}",
-        "python": platform.python_version(),
-        "import": runs["first"],
-        "reimport": runs["again"],
-        "target_seconds": 180,
-        "within_target": runs["first"]["seconds"] <= 180,
-    }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    command = f"nice -n -10 python bench/bench_import_leads.py --rows {args.rows}"
+    write_result(args, path, runs, command)
 
 
 if __name__ == "__main__":
