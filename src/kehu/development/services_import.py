@@ -157,10 +157,8 @@ def leads_create_bulk(
             "change": {"from_grade": "", "reason": OPENED, "by_id": creator, "at": now},
         },
     )
-    _actor, source = audit.current_actor()
-    AuditEvent.objects.create(
+    audit.record(
         user=by if creator else None,
-        source=source,
         action=AuditEvent.Action.IMPORT,
         model="development.lead",
         object_id=str((note or {}).get("job") or ""),
