@@ -175,11 +175,7 @@ class ChurnClassifier:
         )
         X_tr, y_tr, X_ho, y_ho = X[idx_tr], y[idx_tr], X[idx_ho], y[idx_ho]
         self.base_rate_ = float(y_tr.mean())
-        self.design_ = T.LinearDesign.fit(X_tr, self.specs_)
-        Z_tr = self.design_.transform(X_tr, self.specs_)
-        linear = _logit_regression(Z_tr, y_tr)
-        self.coef_ = linear.coef_.ravel().tolist()
-        self.intercept_ = float(linear.intercept_[0])
+        Z_tr, linear = self._fit_linear(X_tr, y_tr)
 
         tune = self._tuning_rows(y_tr)
         folds = list(
@@ -197,9 +193,7 @@ class ChurnClassifier:
         oof = (1 - self.blend_) * best["oof"] + self.blend_ * best["trees_only"]["oof"]
         self.platt_ = _platt(oof, y_tr[tune])
 
-        init = self._cross_fitted_logits(Z_tr, y_tr, None) if self.boost_from_linear_ else None
-        train = self._dataset(X_tr, y_tr, init)
-        self.booster_ = lgb.train(self.params_, train, num_boost_round=self.n_rounds_)
+        self.booster_ = self._fit_trees(X_tr, y_tr, Z_tr)
 
         default = self._default_lightgbm(X_tr, y_tr)
         tuned = lgb.train(
@@ -230,16 +224,9 @@ class ChurnClassifier:
     def _fit_all(self, X: np.ndarray, y: np.ndarray, trees_only: dict[str, Any], scale: float):
         """The chosen model fitted again on all rows: regression, trees (rounds times
         ``scale``, the growth of the table) and the blend's plain trees."""
-        self.design_ = T.LinearDesign.fit(X, self.specs_)
-        Z = self.design_.transform(X, self.specs_)
-        linear = _logit_regression(Z, y)
-        self.coef_ = linear.coef_.ravel().tolist()
-        self.intercept_ = float(linear.intercept_[0])
-        init = self._cross_fitted_logits(Z, y, None) if self.boost_from_linear_ else None
+        Z, _linear = self._fit_linear(X, y)
         self.n_rounds_ = max(1, round(self.n_rounds_ * scale))
-        self.booster_ = lgb.train(
-            self.params_, self._dataset(X, y, init), num_boost_round=self.n_rounds_
-        )
+        self.booster_ = self._fit_trees(X, y, Z)
         if self.trees_booster_ is not None:
             self.trees_booster_ = lgb.train(
                 trees_only["params"],
@@ -247,6 +234,22 @@ class ChurnClassifier:
                 num_boost_round=max(1, round(trees_only["rounds"] * scale)),
             )
         self.fitted_rows_ = len(y)
+
+    def _fit_linear(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, LogisticRegression]:
+        """The design and the regression on these rows (``design_``, ``coef_``,
+        ``intercept_``); returns the design matrix and the fitted regression."""
+        self.design_ = T.LinearDesign.fit(X, self.specs_)
+        Z = self.design_.transform(X, self.specs_)
+        linear = _logit_regression(Z, y)
+        self.coef_ = linear.coef_.ravel().tolist()
+        self.intercept_ = float(linear.intercept_[0])
+        return Z, linear
+
+    def _fit_trees(self, X: np.ndarray, y: np.ndarray, Z: np.ndarray) -> lgb.Booster:
+        """The chosen trees, ``n_rounds_`` of them, from the cross-fitted regression logits
+        when they boost from it."""
+        init = self._cross_fitted_logits(Z, y, None) if self.boost_from_linear_ else None
+        return lgb.train(self.params_, self._dataset(X, y, init), num_boost_round=self.n_rounds_)
 
     def _tuning_rows(self, y: np.ndarray) -> np.ndarray:
         rows = np.arange(len(y))
