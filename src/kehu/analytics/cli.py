@@ -20,10 +20,12 @@ from kehu.analytics import pipeline as P
 
 
 def _transactions_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--transactions", required=True, type=Path, help="CSV, Parquet or CDNOW")
+    parser.add_argument(
+        "--transactions", required=True, type=Path, help="CSV, XLSX, Parquet or CDNOW"
+    )
     parser.add_argument(
         "--format",
-        choices=["cdnow", "csv", "parquet"],
+        choices=["cdnow", "csv", "parquet", "xlsx"],
         help="input format (default: from the file extension)",
     )
     parser.add_argument("--customer-col", help="column with the customer id")
@@ -42,8 +44,17 @@ def _read_transactions(args: argparse.Namespace):
         cost=args.cost_col or base.cost,
     )
     return io.read_transactions(
-        args.transactions, format=args.format, columns=columns, encoding=args.encoding
+        args.transactions,
+        format=args.format,
+        columns=columns,
+        encoding=args.encoding,
+        on_anonymous=_say_anonymous,
     )
+
+
+def _say_anonymous(rows: int) -> None:
+    # Guest sales belong to no customer's history; said on stderr so the output stays clean.
+    print(f"note: {rows:,} row(s) without a customer id left out", file=sys.stderr)
 
 
 def clv_parser() -> argparse.ArgumentParser:

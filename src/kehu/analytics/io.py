@@ -9,8 +9,9 @@ Line numbers are 1-based lines of the file (the header is line 1 when there is o
 where there are no lines, they are 1-based row numbers. Quoted fields spanning several lines are
 not supported in CSV input (line numbers would drift).
 
-Dates may be ISO ``YYYY-MM-DD`` (a time part after it is ignored), ``YYYY/MM/DD`` or compact
-``YYYYMMDD``. Text files are decoded as UTF-8 (with or without BOM) and, failing that, as
+Dates may be ISO ``YYYY-MM-DD`` (a time part after it is ignored), ``YYYY/MM/DD``, compact
+``YYYYMMDD``, ``2024年3月4日``, or with the year last (``25/12/2024 8:26``), day or month first
+as the column's values prove (see ``_day_month_year``). Text files are decoded as UTF-8 (with or without BOM) and, failing that, as
 GB18030, the superset of GBK and GB2312 that Chinese spreadsheets export.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import io as _io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -31,7 +33,7 @@ from kehu.analytics import schema as S
 
 MAX_REPORTED = 20
 
-Format = Literal["csv", "parquet", "cdnow", "whitespace", "arrow"]
+Format = Literal["csv", "parquet", "cdnow", "whitespace", "arrow", "xlsx"]
 
 
 class DataError(ValueError):
@@ -103,6 +105,8 @@ def guess_format(path: str | Path) -> Format:
         return "parquet"
     if suffix in {".arrow", ".feather", ".ipc"}:
         return "arrow"
+    if suffix in {".xlsx", ".xlsm"}:
+        return "xlsx"
     return "csv"
 
 
@@ -112,16 +116,28 @@ def read_transactions(
     format: Format | None = None,
     columns: ColumnMap | None = None,
     encoding: str | None = None,
+    on_anonymous: Callable[[int], None] | None = None,
 ) -> pa.Table:
     """Read transactions into the ``schema.TRANSACTIONS`` shape.
 
     ``format="cdnow"`` reads the CDNOW whitespace file with its fixed column names (and
     ``columns`` defaults to the CDNOW mapping).
+
+    Rows without a customer id are bad rows, unless ``on_anonymous`` is given: then they are
+    left out (a shop's guest sales, which no customer's history includes) and it is called
+    with their number, so that the caller says how many. Other bad rows are still refused.
     """
     fmt = format or guess_format(path)
     if columns is None:
         columns = CDNOW_COLUMNS if fmt == "cdnow" else ColumnMap()
-    return read_table(path, "transactions", format=fmt, rename=columns.as_dict(), encoding=encoding)
+    return read_table(
+        path,
+        "transactions",
+        format=fmt,
+        rename=columns.as_dict(),
+        encoding=encoding,
+        on_anonymous=on_anonymous,
+    )
 
 
 def read_table(
@@ -132,10 +148,12 @@ def read_table(
     rename: dict[str, str] | None = None,
     encoding: str | None = None,
     delimiter: str = ",",
+    on_anonymous: Callable[[int], None] | None = None,
 ) -> pa.Table:
     """Read one input table (``name`` in ``schema.INPUT_SCHEMAS``) and validate every value.
 
-    ``rename`` maps schema column -> file column for the columns whose names differ.
+    ``rename`` maps schema column -> file column for the columns whose names differ;
+    ``on_anonymous`` as in ``read_transactions``.
     """
     fmt = format or guess_format(path)
     rename = dict(rename or {})
@@ -151,9 +169,85 @@ def read_table(
         import pyarrow.feather as feather
 
         raw, line_of_row = feather.read_table(path), None
+    elif fmt == "xlsx":
+        raw, line_of_row = _read_xlsx(Path(path)), _from_line(2)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+    if on_anonymous is not None:
+        raw, line_of_row, dropped = _drop_anonymous(
+            raw, rename.get("customer_id", "customer_id"), line_of_row
+        )
+        if dropped:
+            on_anonymous(dropped)
     return validate(raw, name, rename=rename, line_of_row=line_of_row, source=str(path))
+
+
+def _from_line(first: int):
+    return lambda idx: [int(i) + first for i in idx]
+
+
+def _drop_anonymous(raw, column: str, line_of_row):
+    """``raw`` without its rows whose ``column`` is blank, the line numbers of the rest."""
+    table = raw.table if isinstance(raw, _CsvRead) else raw
+    if column not in table.column_names:
+        return raw, line_of_row, 0  # validate names the missing column
+    values = table.column(column)
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        blank = pc.equal(pc.utf8_trim_whitespace(values), "")
+        keep = pc.invert(pc.fill_null(pc.or_(pc.is_null(values), blank), True))
+    else:
+        keep = pc.is_valid(values)
+    kept = pc.indices_nonzero(keep).to_numpy()
+    dropped = table.num_rows - len(kept)
+    if not dropped:
+        return raw, line_of_row, 0
+    table = table.take(pa.array(kept))
+    base = line_of_row or _from_line(1)
+
+    def lines(idx):
+        return base([kept[int(i)] for i in idx])
+
+    if isinstance(raw, _CsvRead):
+        return _CsvRead(table, raw.row_errors), lines, dropped
+    return table, lines, dropped
+
+
+def _read_xlsx(path: Path) -> pa.Table:
+    """A workbook's rows as text; sheets with the first sheet's header are one table.
+
+    A purchase log kept a year per sheet is common (and the UCI "Online Retail II" workbook
+    is one): stacking only identical headers never mixes up columns. Dates the spreadsheet
+    typed as dates become ISO text, so they parse like a CSV's.
+    """
+    import pandas as pd
+
+    sheets = pd.read_excel(path, sheet_name=None, dtype=object)
+    frames = [f for f in sheets.values() if len(f.columns)]
+    if not frames:
+        raise ValueError("the workbook has no sheet with a header row")
+    header = [str(c).strip() for c in frames[0].columns]
+    same = [f for f in frames if [str(c).strip() for c in f.columns] == header]
+    columns = {}
+    for i, name in enumerate(header):
+        values = [v for f in same for v in f.iloc[:, i].tolist()]
+        columns[name] = pa.array([_cell_text(v) for v in values], pa.string())
+    return pa.table(columns)
+
+
+def _cell_text(value) -> str | None:
+    import datetime as dt
+
+    import pandas as pd
+
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # an id typed as a number: 17850, not 17850.0
+    return str(value)
 
 
 def validate(
@@ -257,23 +351,25 @@ def _parse(col: pa.Array, typ: pa.DataType) -> tuple[pa.Array, pa.Array | None, 
     raise TypeError(f"no parser for {typ}")
 
 
-_DATE = r"^(?P<y>\d{4})[-/]?(?P<m>\d{1,2})[-/]?(?P<d>\d{1,2})(?:[T ].*)?$"
+_DATE = r"^(?P<y>\d{4})[-/.年]?(?P<m>\d{1,2})[-/.月]?(?P<d>\d{1,2})日?(?:[T ].*)?$"
+_YEAR_FIRST = r"^(\d{8}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}([T ].*)?|\d{4}年\d{1,2}月\d{1,2}日.*)$"
+# 25/12/2024 or 12/25/2024, with or without a time after it (spreadsheets' exports).
+_YEAR_LAST = r"^(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})(?:[T ].*)?$"
+_NOT_A_DATE = "not a date (expected YYYY-MM-DD, YYYYMMDD, 2024年3月4日 or DD/MM/YYYY, MM/DD/YYYY)"
 
 
 def _parse_dates(text: pa.Array, present: pa.Array) -> tuple[pa.Array, pa.Array, str]:
-    # Compact dates have no separators; the regex requires 8 digits then (\d{4}\d{2}\d{2}),
-    # since greedy m/d groups take two digits each.
-    shape_ok = pc.fill_null(
-        pc.or_(
-            pc.match_substring_regex(text, r"^\d{8}$"),
-            pc.match_substring_regex(text, r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([T ].*)?$"),
-        ),
-        False,
-    )
-    parts = pc.extract_regex(pc.if_else(shape_ok, text, pa.scalar(None, pa.string())), _DATE)
-    # Rows that failed the shape test are null structs whose fields hold "": null them too.
     null = pa.scalar(None, pa.string())
-    y, m, d = (pc.if_else(shape_ok, parts.field(k), null) for k in ("y", "m", "d"))
+    # Compact dates have no separators; the shape test requires 8 digits then (\d{4}\d{2}\d{2}),
+    # since greedy m/d groups take two digits each.
+    year_first = pc.fill_null(pc.match_substring_regex(text, _YEAR_FIRST), False)
+    parts = pc.extract_regex(pc.if_else(year_first, text, null), _DATE)
+    # Rows that failed the shape test are null structs whose fields hold "": null them too.
+    y, m, d = (pc.if_else(year_first, parts.field(k), null) for k in ("y", "m", "d"))
+    reason = _NOT_A_DATE
+    year_last = pc.fill_null(pc.match_substring_regex(text, _YEAR_LAST), False)
+    if pc.any(year_last).as_py():
+        y, m, d, reason = _day_month_year(text, year_last, y, m, d)
     joined = pc.binary_join_element_wise(y, m, d, "-")
     ts = pc.strptime(joined, format="%Y-%m-%d", unit="s", error_is_null=True)
     # Arrow's strptime rolls 2024-02-31 over to 2024-03-02: check the fields round-trip.
@@ -282,7 +378,32 @@ def _parse_dates(text: pa.Array, present: pa.Array) -> tuple[pa.Array, pa.Array,
     )
     ts = pc.if_else(pc.fill_null(same, False), ts, pa.scalar(None, pa.timestamp("s")))
     bad = pc.and_(present, pc.is_null(ts))
-    return ts.cast(pa.date32()), bad, "not a date (expected YYYY-MM-DD or YYYYMMDD)"
+    return ts.cast(pa.date32()), bad, reason
+
+
+def _day_month_year(text: pa.Array, rows: pa.Array, y, m, d):
+    """Dates with the year last: the column's own values decide day/month order.
+
+    A value whose first number is above 12 can only be day-first (25/12/2024), one whose second
+    is above 12 only month-first (12/25/2024); the column is read in the order its values
+    prove, as a person reading it would. A column with no such value, or with both, cannot be
+    read without guessing: its year-last values are refused, saying why.
+    """
+    null = pa.scalar(None, pa.string())
+    parts = pc.extract_regex(pc.if_else(rows, text, null), _YEAR_LAST)
+    a, b, year = (pc.if_else(rows, parts.field(k), null) for k in ("a", "b", "y"))
+    day_first = pc.any(pc.greater(a.cast(pa.int64()), 12)).as_py()
+    month_first = pc.any(pc.greater(b.cast(pa.int64()), 12)).as_py()
+    if day_first == month_first:
+        why = "both orders occur" if day_first else "no day above 12 tells which is which"
+        return y, m, d, f"{_NOT_A_DATE}; day/month order unclear: {why}"
+    day, month = (a, b) if day_first else (b, a)
+    return (
+        pc.if_else(rows, year, y),
+        pc.if_else(rows, month, m),
+        pc.if_else(rows, day, d),
+        _NOT_A_DATE,
+    )
 
 
 @dataclass
