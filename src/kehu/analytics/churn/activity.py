@@ -21,7 +21,8 @@ style of time-shifted ("stacked snapshot") churn models (e.g. Neslin et al. 2006
    number of rounds.
 4. Scoring at ``cal``: the same features as of ``cal``.
 
-Only transactions dated on or before ``cal`` are read (they are filtered before anything else
+Rows with a negative amount are returns, not purchases (``purchases``). Only transactions
+dated on or before ``cal`` are read (they are filtered before anything else
 runs), so adding later rows to the log cannot change a score.
 
 When w < h (a short history), the probabilities are those of no purchase in a window of w days
@@ -66,6 +67,16 @@ def _day(value: dt.date | str) -> int:
     return E.to_day(value)
 
 
+def purchases(transactions: pa.Table) -> pa.Table:
+    """The rows that are purchases: a negative amount is a return or a cancellation.
+
+    A day with only a return on it is not a day the customer bought (a shop's log books the
+    credit note of an earlier sale on the day it is made), so it neither counts as a purchase
+    in the features nor as the purchase that makes a label "bought".
+    """
+    return transactions.filter(pc.greater_equal(transactions["amount"], 0.0))
+
+
 class ActivityModel:
     """P(no purchase in the horizon) per customer; see the module docstring.
 
@@ -104,7 +115,8 @@ class ActivityModel:
         cal, end = _day(calibration_end), _day(horizon_end)
         if end <= cal:
             raise ValueError("the horizon end must be after the calibration end")
-        known = transactions.filter(pc.less_equal(transactions["date"], pa.scalar(E.from_day(cal))))
+        bought = purchases(transactions)
+        known = bought.filter(pc.less_equal(bought["date"], pa.scalar(E.from_day(cal))))
         if known.num_rows == 0:
             raise ValueError("no purchases on or before the calibration end")
         prepared = E.prepare({"transactions": known})

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kehu.analytics.churn import metrics as M
-from kehu.analytics.churn.activity import ActivityModel
+from kehu.analytics.churn.activity import ActivityModel, purchases
 
 
 def month_ends(last_possible: dt.date, count: int) -> list[dt.date]:
@@ -50,6 +50,7 @@ def backtest_activity(
     if transactions.num_rows == 0:
         raise ValueError("no transactions")
     end = data_end or pc.max(transactions["date"]).as_py()
+    bought_rows = purchases(transactions)
     results = []
     for month_end in month_ends(end - dt.timedelta(days=horizon_days), months):
         horizon_end = month_end + dt.timedelta(days=horizon_days)
@@ -57,10 +58,10 @@ def backtest_activity(
             transactions, calibration_end=month_end, horizon_end=horizon_end
         )
         scores = model.scores_
-        after = transactions.filter(
+        after = bought_rows.filter(
             pc.and_(
-                pc.greater(transactions["date"], pa.scalar(month_end)),
-                pc.less_equal(transactions["date"], pa.scalar(horizon_end)),
+                pc.greater(bought_rows["date"], pa.scalar(month_end)),
+                pc.less_equal(bought_rows["date"], pa.scalar(horizon_end)),
             )
         )
         bought = pc.is_in(
