@@ -6,6 +6,8 @@ as text with blanks (IBM's Telco file stores ``TotalCharges`` that way):
 
 * ``numeric``: every non-blank value parses as a number (thousands separators allowed);
 * ``boolean``: every non-blank value is yes/no, true/false, y/n, t/f or 是/否;
+  (for these two kinds a missing-value marker that R, Excel or a database wrote, ``NA``,
+  ``#N/A``, ``NULL``, ``-`` …, counts as blank: an R export of Telco writes ``NA``);
 * ``category``: anything else; the ``MAX_LEVELS`` most frequent values are kept, the rest are
   pooled into one "other" level.
 
@@ -32,6 +34,25 @@ import pandas as pd
 
 MAX_LEVELS = 100
 TRUE_WORDS = frozenset({"yes", "true", "y", "t", "是"})
+# Only where every other value is a number or a yes/no: in a column of words "NA" may well be
+# a level (North America), so categories keep it as written.
+MISSING_MARKERS = frozenset(
+    {
+        "na",
+        "n/a",
+        "#n/a",
+        "#na",
+        "nan",
+        "null",
+        "none",
+        "<na>",
+        "-",
+        "--",
+        "—",
+        "#value!",
+        "#div/0!",
+    }
+)
 FALSE_WORDS = frozenset({"no", "false", "n", "f", "否"})
 
 
@@ -82,6 +103,7 @@ def infer_kind(series: pd.Series) -> str:
     if pd.api.types.is_numeric_dtype(series):
         return "numeric"
     text = text_values(series).dropna()
+    text = text[~text.str.lower().isin(MISSING_MARKERS)]
     if text.empty:
         return "numeric"  # all blank: carries no information either way
     if np.isfinite(parse_numbers(text)).all():
