@@ -150,3 +150,23 @@ def test_activity_empty_file(tmp_path, capsys):
     code, err = run(cli.activity_main, argv, capsys)
     assert code == 2
     assert "empty" in one_line(err)
+
+
+def test_score_reads_missing_value_markers_as_blanks(fitted, telecom_new_csv, tmp_path, capsys):
+    model, _ = fitted
+    frame = pd.read_csv(telecom_new_csv, dtype=str, keep_default_na=False)
+    frame.loc[3, "tenure"], frame.loc[7, "tenure"] = "NA", "#N/A"
+    data = tmp_path / "markers.csv"
+    frame.to_csv(data, index=False)
+    blanked = frame.copy()
+    blanked.loc[[3, 7], "tenure"] = ""
+    blank = tmp_path / "blank.csv"
+    blanked.to_csv(blank, index=False)
+    outputs = []
+    for source in (data, blank):
+        output = tmp_path / f"{source.stem}.out.csv"
+        argv = ["--model", str(model), "--data", str(source), "--id", "customerID"]
+        code, err = run(cli.score_main, [*argv, "--output", str(output)], capsys)
+        assert code == 0, err
+        outputs.append(output.read_text())
+    assert outputs[0] == outputs[1]

@@ -73,8 +73,7 @@ def _check_numbers(frame: pd.DataFrame, model: ChurnClassifier, where) -> None:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue  # typed (Parquet, spreadsheet numbers): nothing to parse, nothing bad
         values = T.values_of(series, spec)
-        given = T.text_values(series).notna().to_numpy()
-        bad = np.flatnonzero(given & ~np.isfinite(values))
+        bad = np.flatnonzero(T.given(series) & ~np.isfinite(values))
         if len(bad):
             value = frame[spec.name].iloc[int(bad[0])]
             kind = "a number" if spec.kind == "numeric" else "yes/no"

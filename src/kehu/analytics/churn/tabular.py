@@ -76,6 +76,13 @@ def text_values(series: pd.Series) -> pd.Series:
     return text.mask(text == "").astype(object)
 
 
+def given(series: pd.Series) -> np.ndarray:
+    """Where a cell holds a value: neither blank nor a missing-value marker (for numbers and
+    yes/no; see ``MISSING_MARKERS``)."""
+    text = text_values(series)
+    return (text.notna() & ~text.str.lower().isin(MISSING_MARKERS)).to_numpy(dtype=bool)
+
+
 def parse_numbers(series: pd.Series) -> np.ndarray:
     """Numbers as float64, NaN for blanks and for anything that is not a number."""
     if pd.api.types.is_bool_dtype(series):
@@ -102,8 +109,7 @@ def infer_kind(series: pd.Series) -> str:
         return "boolean"
     if pd.api.types.is_numeric_dtype(series):
         return "numeric"
-    text = text_values(series).dropna()
-    text = text[~text.str.lower().isin(MISSING_MARKERS)]
+    text = text_values(series)[given(series)]
     if text.empty:
         return "numeric"  # all blank: carries no information either way
     if np.isfinite(parse_numbers(text)).all():
