@@ -17,11 +17,14 @@ For customer i with features x_i the model's log-odds of churning are
   size, are chosen by stratified K-fold cross-validation (AUC) with early stopping on each
   fold; the regression logits fed to the folds are themselves cross-fitted on the same folds,
   so no fold sees a logit computed from its own labels;
-* ``w``: with the regression base chosen, the score is blended with the best plain LightGBM
-  of the same cross-validation, ``(1 - w) s(x) + w G(x)``, ``w`` in {0, 1/4, 1/2, 3/4, 1} chosen
-  by the out-of-fold AUC of the blend (0 unless the blend gains). The two see the data
-  differently (a smooth slope plus corrections, or steps only), and their average ranks
-  better than either where both are close (measured on telecom-style data, bench/README);
+* ``w``: the score is blended with the model of the other kind, ``(1 - w) s(x) + w G(x)``:
+  with the regression base chosen, G is the best plain LightGBM of the same cross-validation
+  (``w`` in {0, 1/4, 1/2, 3/4, 1}); with the plain trees chosen, G is the regression's own
+  log-odds ``beta_0 + beta' z(x)`` (``w`` in {0, 0.1, …, 0.5}: the trees stay the larger
+  part). ``w`` is chosen by the out-of-fold AUC of the blend (the regression's out-of-fold
+  logits are the cross-fitted ones above), 0 unless the blend gains. The two see the data
+  differently (a smooth slope, or steps only), and their average ranks better than either
+  where both are close (measured on telecom-style data, bench/README);
 * ``a, b``: Platt scaling (Platt 1999; Niculescu-Mizil & Caruana 2005) fitted on the
   **out-of-fold** scores of the cross-validation. Platt is strictly increasing, so it changes
   no ranking (AUC and lift are those of s), unlike isotonic regression, whose steps create ties.
@@ -132,11 +135,13 @@ class ChurnClassifier:
     ``intercept_``, ``booster_``, ``boost_from_linear_``, ``params_``, ``n_rounds_``,
     ``platt_`` (a, b), ``base_rate_``, ``cv_auc_``, ``fitted_rows_`` (rows the scoring model
     was fitted on: all of them with ``refit``), ``metrics_`` (held-out report of
-    ``model``, ``baseline`` and ``lightgbm_default``), ``blend_`` (w) and ``trees_booster_``
-    (the plain trees G, None when w = 0).
+    ``model``, ``baseline`` and ``lightgbm_default``), ``blend_`` (w), ``blend_with_``
+    (``"trees"`` or ``"linear"``: what G is) and ``trees_booster_`` (the plain trees G, None
+    unless w > 0 and G is the trees).
     """
 
     blend_: float = 0.0
+    blend_with_: str = "trees"
     trees_booster_: lgb.Booster | None = None
 
     def __init__(
@@ -189,8 +194,10 @@ class ChurnClassifier:
         self.params_ = best["params"]
         self.n_rounds_ = best["rounds"]
         self.cv_auc_ = best["auc"]
-        self.blend_ = _blend_weight(best, y_tr[tune])
-        oof = (1 - self.blend_) * best["oof"] + self.blend_ * best["trees_only"]["oof"]
+        self.blend_with_ = "trees" if best["boost"] else "linear"
+        other = best["trees_only"]["oof"] if best["boost"] else oof_linear
+        self.blend_ = _blend_weight(best["oof"], other, y_tr[tune], linear=not best["boost"])
+        oof = (1 - self.blend_) * best["oof"] + self.blend_ * other
         self.platt_ = _platt(oof, y_tr[tune])
 
         self.booster_ = self._fit_trees(X_tr, y_tr, Z_tr)
@@ -201,7 +208,7 @@ class ChurnClassifier:
             self._dataset(X_tr, y_tr, None),
             num_boost_round=best["trees_only"]["rounds"],
         )
-        self.trees_booster_ = tuned if self.blend_ > 0 else None
+        self.trees_booster_ = tuned if self.blend_ > 0 and self.blend_with_ == "trees" else None
         baseline = linear.predict_proba(self.design_.transform(X_ho, self.specs_))[:, 1]
         self.metrics_ = {
             "model": M.report(y_ho, self.predict_proba_matrix(X_ho)),
@@ -214,6 +221,7 @@ class ChurnClassifier:
             "rounds": self.n_rounds_,
             "num_leaves": self.params_["num_leaves"],
             "blend": self.blend_,
+            "blend_with": self.blend_with_,
         }
         self.calibration_ = M.calibration_table(y_ho, self.predict_proba_matrix(X_ho))
         self.fitted_rows_ = len(y_tr)
@@ -347,17 +355,21 @@ class ChurnClassifier:
         self._check_fitted()
         return T.tree_matrix(frame, self.specs_)
 
-    def _linear_parts(self, X: np.ndarray) -> np.ndarray:
-        """Per design column terms beta_k z_k (zero when the trees do not boost from them)."""
-        Z = self.design_.transform(X, self.specs_)
-        if not self.boost_from_linear_:
-            return np.zeros_like(Z)
-        return Z * np.asarray(self.coef_)
+    def _linear_terms(self, X: np.ndarray) -> np.ndarray:
+        """Per design column terms beta_k z_k of the regression."""
+        return self.design_.transform(X, self.specs_) * np.asarray(self.coef_)
+
+    def _blends_linear(self) -> bool:
+        return self.blend_ > 0 and self.blend_with_ == "linear"
 
     def raw_score(self, X: np.ndarray) -> np.ndarray:
         trees = _predict(self.booster_, X, raw_score=True, num_threads=self.n_jobs)
+        if self.boost_from_linear_ or self._blends_linear():
+            linear = self.intercept_ + self._linear_terms(X).sum(axis=1)
         if self.boost_from_linear_:
-            trees = trees + self.intercept_ + self._linear_parts(X).sum(axis=1)
+            trees = trees + linear
+        if self._blends_linear():
+            return (1 - self.blend_) * trees + self.blend_ * linear
         if self.trees_booster_ is None:
             return trees
         other = _predict(self.trees_booster_, X, raw_score=True, num_threads=self.n_jobs)
@@ -375,13 +387,16 @@ class ChurnClassifier:
         """(rows, input columns) additive contributions to the calibrated log-odds."""
         self._check_fitted()
         contrib = _predict(self.booster_, X, pred_contrib=True, num_threads=self.n_jobs)[:, :-1]
-        parts = self._linear_parts(X)
-        owners = np.asarray(self.design_.owners, dtype=np.int64)
         linear = np.zeros_like(contrib)
-        for j in range(contrib.shape[1]):
-            linear[:, j] = parts[:, owners == j].sum(axis=1)
-        mine = contrib + linear
-        if self.trees_booster_ is not None:
+        if self.boost_from_linear_ or self._blends_linear():
+            parts = self._linear_terms(X)
+            owners = np.asarray(self.design_.owners, dtype=np.int64)
+            for j in range(contrib.shape[1]):
+                linear[:, j] = parts[:, owners == j].sum(axis=1)
+        mine = contrib + linear if self.boost_from_linear_ else contrib
+        if self._blends_linear():
+            mine = (1 - self.blend_) * mine + self.blend_ * linear
+        elif self.trees_booster_ is not None:
             other = _predict(self.trees_booster_, X, pred_contrib=True, num_threads=self.n_jobs)
             mine = (1 - self.blend_) * mine + self.blend_ * other[:, :-1]
         return self.platt_[0] * mine
@@ -407,6 +422,7 @@ class ChurnClassifier:
             "n_rounds": self.n_rounds_,
             "platt": list(self.platt_),
             "blend": self.blend_,
+            "blend_with": self.blend_with_,
             "base_rate": self.base_rate_,
             "cv_auc": self.cv_auc_,
             "fitted_rows": getattr(self, "fitted_rows_", None),
@@ -452,8 +468,11 @@ class ChurnClassifier:
         model.fitted_rows_ = meta.get("fitted_rows") or meta["metrics"]["training_rows"]
         model.calibration_ = meta["calibration"]
         model.booster_ = lgb.Booster(model_str=text)
-        # Files written before the blend have neither: the model alone, as then.
-        model.blend_ = float(meta.get("blend", 0.0)) if trees is not None else 0.0
+        # Files written before the blend have neither: the model alone, as then; files written
+        # before the blend with the regression have no "blend_with": it was with the trees.
+        model.blend_with_ = meta.get("blend_with", "trees")
+        blended = trees is not None or model.blend_with_ == "linear"
+        model.blend_ = float(meta.get("blend", 0.0)) if blended else 0.0
         model.trees_booster_ = lgb.Booster(model_str=trees) if trees is not None else None
         return model, meta
 
@@ -464,16 +483,18 @@ def _predict(booster: lgb.Booster, X: np.ndarray, **options: Any) -> np.ndarray:
 
 
 BLEND_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+# The regression beside the plain trees: a share, never the larger part (the cross-validation
+# preferred the trees).
+LINEAR_BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 
 
-def _blend_weight(best: dict[str, Any], y: np.ndarray) -> float:
-    """The weight of the plain trees in the blend, by out-of-fold AUC (0 when it gains nothing)."""
-    if not best["boost"]:
-        return 0.0  # the best model is the plain trees themselves
-    other = best["trees_only"]["oof"]
-    aucs = [M.auc(y, (1 - w) * best["oof"] + w * other) for w in BLEND_WEIGHTS]
+def _blend_weight(best: np.ndarray, other: np.ndarray, y: np.ndarray, *, linear: bool) -> float:
+    """The weight of ``other`` in the blend with ``best`` (out-of-fold scores), by out-of-fold
+    AUC; 0 when it gains nothing."""
+    weights = LINEAR_BLEND_WEIGHTS if linear else BLEND_WEIGHTS
+    aucs = [M.auc(y, (1 - w) * best + w * other) for w in weights]
     k = int(np.argmax(aucs))
-    return BLEND_WEIGHTS[k] if aucs[k] > aucs[0] + 1e-4 else 0.0
+    return weights[k] if aucs[k] > aucs[0] + 1e-4 else 0.0
 
 
 def _platt(score: np.ndarray, y: np.ndarray) -> tuple[float, float]:
