@@ -16,6 +16,7 @@ BENCHES = {
     "analytics": ["bench_analytics.py"],
     "churn": ["bench_churn.py"],
     "churn_files": ["bench_churn_files.py"],
+    "churn_ceiling": ["bench_churn_ceiling.py"],
     "dedupe": ["bench_dedupe.py"],
     "dup_warning": ["bench_dup_warning.py"],
     "import": ["bench_import.py"],
