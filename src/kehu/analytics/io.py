@@ -4,6 +4,8 @@ Every value is validated: a row with an unparseable date, a non-numeric amount o
 customer raises :class:`DataError` naming the line, the column and the reason. Bad rows are never
 skipped silently, because a silently dropped purchase changes every CLV and churn figure
 downstream. All bad rows are collected, and the first ``MAX_REPORTED`` are listed in the message.
+(The one exception is asked for by the caller and counted: a purchase log's rows without a
+customer, see ``read_transactions``.)
 
 Line numbers are 1-based lines of the file (the header is line 1 when there is one); for Parquet,
 where there are no lines, they are 1-based row numbers. Quoted fields spanning several lines are
@@ -11,12 +13,14 @@ not supported in CSV input (line numbers would drift).
 
 Dates may be ISO ``YYYY-MM-DD`` (a time part after it is ignored), ``YYYY/MM/DD``, compact
 ``YYYYMMDD``, ``2024年3月4日``, or with the year last (``25/12/2024 8:26``), day or month first
-as the column's values prove (see ``_day_month_year``). Text files are decoded as UTF-8 (with or without BOM) and, failing that, as
-GB18030, the superset of GBK and GB2312 that Chinese spreadsheets export.
+as the column's values prove (see ``_day_month_year``). Text files are decoded as UTF-8 (with
+or without BOM) and, failing that, as GB18030, the superset of GBK and GB2312 that Chinese
+spreadsheets export. Excel workbooks (``.xlsx``) are read as text too (``_read_xlsx``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io as _io
 import re
 from collections.abc import Callable
@@ -229,18 +233,15 @@ def _read_xlsx(path: Path) -> pa.Table:
     same = [f for f in frames if [str(c).strip() for c in f.columns] == header]
     columns = {}
     for i, name in enumerate(header):
-        values = [v for f in same for v in f.iloc[:, i].tolist()]
-        columns[name] = pa.array([_cell_text(v) for v in values], pa.string())
+        cells = pd.concat([f.iloc[:, i] for f in same], ignore_index=True)
+        empty = cells.isna().to_numpy()
+        text = [None if e else _cell_text(v) for v, e in zip(cells.tolist(), empty, strict=True)]
+        columns[name] = pa.array(text, pa.string())
     return pa.table(columns)
 
 
-def _cell_text(value) -> str | None:
-    import datetime as dt
-
-    import pandas as pd
-
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return None
+def _cell_text(value: object) -> str:
+    """A filled cell as the text a CSV export of it would hold."""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
