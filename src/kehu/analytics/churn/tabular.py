@@ -5,9 +5,9 @@ values, not from the file's types, because a CSV or a spreadsheet export often s
 as text with blanks (IBM's Telco file stores ``TotalCharges`` that way):
 
 * ``numeric``: every non-blank value parses as a number (thousands separators allowed);
-* ``boolean``: every non-blank value is yes/no, true/false, y/n, t/f or 是/否;
-  (for these two kinds a missing-value marker that R, Excel or a database wrote, ``NA``,
-  ``#N/A``, ``NULL``, ``-`` …, counts as blank: an R export of Telco writes ``NA``);
+* ``boolean``: every non-blank value is yes/no, true/false, y/n, t/f or 是/否 (in these two
+  kinds a missing-value marker that R, Excel or a database wrote, ``NA``, ``#N/A``, ``NULL``,
+  ``-`` …, counts as a blank: R's export of the Telco file writes ``NA``);
 * ``category``: anything else; the ``MAX_LEVELS`` most frequent values are kept, the rest are
   pooled into one "other" level.
 
@@ -34,6 +34,7 @@ import pandas as pd
 
 MAX_LEVELS = 100
 TRUE_WORDS = frozenset({"yes", "true", "y", "t", "是"})
+FALSE_WORDS = frozenset({"no", "false", "n", "f", "否"})
 # Only where every other value is a number or a yes/no: in a column of words "NA" may well be
 # a level (North America), so categories keep it as written.
 MISSING_MARKERS = frozenset(
@@ -53,7 +54,6 @@ MISSING_MARKERS = frozenset(
         "#div/0!",
     }
 )
-FALSE_WORDS = frozenset({"no", "false", "n", "f", "否"})
 
 
 @dataclass
