@@ -278,6 +278,17 @@ class ActivityModel:
         return R.top_reasons(contrib, probs, self.base_rate_, describe, k=k)
 
 
+def _few(count: float) -> str:
+    """An expected number of purchases as a reader takes it in: 2.4, 0.35, <0.01 (rounded to
+    one decimal a one-time buyer's 0.009 would read "only 0 times")."""
+    if count >= 0.95:
+        tenths = round(count, 1)
+        return R.number(tenths) if tenths.is_integer() else f"{tenths:,.1f}"
+    if count < 0.005:
+        return "<0.01"
+    return R.number(round(count, 2))
+
+
 def _activity_phrase(group: str, f: dict[str, float], words: dict[str, str], window: int) -> str:
     def whole(v: float) -> str:
         return R.number(round(float(v)))
@@ -301,9 +312,7 @@ def _activity_phrase(group: str, f: dict[str, float], words: dict[str, str], win
     if group == "alive":
         if np.isfinite(f["p_alive"]) and f["p_alive"] < 0.5:
             return words["alive"].format(pct=whole(100 * f["p_alive"]))
-        return words["expected"].format(
-            count=R.number(round(float(f["expected"]), 1)), window=window
-        )
+        return words["expected"].format(count=_few(float(f["expected"])), window=window)
     if group == "tenure":
         return words["tenure"].format(days=whole(f["tenure"]))
     return words["monetary"].format(value=R.number(round(float(f["avg_spend"]), 2)))
