@@ -31,7 +31,7 @@ from kehu.analytics.churn.contractual import ChurnClassifier, ModelFileError, re
 from kehu.analytics.churn.scoring import REASONS, score_frame
 from kehu.analytics.frames import InputError, first_line, read_frame
 
-POSITIVE_WORDS = frozenset({"yes", "true", "1", "1.0", "churned", "y", "t"})
+POSITIVE_WORDS = frozenset({"yes", "true", "1", "1.0", "churned", "y", "t", "是", "流失", "已流失"})
 
 
 def _need_columns(frame: pd.DataFrame, path: Path, **named: str) -> None:
@@ -51,8 +51,9 @@ def labels_from(
     if len(blank):
         more = f" (and {len(blank) - 1} more)" if len(blank) > 1 else ""
         raise InputError(f"{where(int(blank[0]))}: column {column!r} is blank{more}")
-    low = text.str.lower()
-    wanted = {positive.strip().lower()} if positive is not None else POSITIVE_WORDS
+    # "True." as the UCI/MLC++ churn files write it: a closing full stop is not part of the word.
+    low = text.str.lower().str.rstrip(".。")
+    wanted = {positive.strip().lower().rstrip(".。")} if positive is not None else POSITIVE_WORDS
     y = low.isin(wanted).to_numpy().astype(np.int64)
     if y.min() == y.max():
         seen = ", ".join(repr(v) for v in text.unique()[:5])
