@@ -87,8 +87,11 @@ class ColumnMap:
         return {k: v for k, v in pairs.items() if v is not None}
 
 
-# CDNOW: `master_id sample_id date number_of_cds dollar_value`, whitespace-separated, no header.
+# CDNOW: `master_id sample_id date number_of_cds dollar_value`, whitespace-separated, no header
+# (the 2,357-customer sample); the full master file has no sample_id column, and some copies of
+# it (lifetimes') a header line.
 CDNOW_NAMES = ("master_id", "sample_id", "date", "number_of_cds", "dollar_value")
+CDNOW_MASTER_NAMES = ("master_id", "date", "number_of_cds", "dollar_value")
 CDNOW_COLUMNS = ColumnMap(customer="master_id", date="date", amount="dollar_value")
 
 
@@ -162,9 +165,7 @@ def read_table(
     fmt = format or guess_format(path)
     rename = dict(rename or {})
     if fmt in {"cdnow", "whitespace"}:
-        raw, line_of_row = _read_whitespace(
-            Path(path), encoding, names=CDNOW_NAMES if fmt == "cdnow" else None
-        )
+        raw, line_of_row = _read_whitespace(Path(path), encoding, cdnow=fmt == "cdnow")
     elif fmt == "csv":
         raw, line_of_row = _read_csv(Path(path), encoding, delimiter)
     elif fmt == "parquet":
@@ -440,12 +441,30 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str):
     return _parse_delimited(text, delimiter=delimiter, names=None)
 
 
-def _read_whitespace(path: Path, encoding: str | None, *, names):
+def _read_whitespace(path: Path, encoding: str | None, *, cdnow: bool):
     text = decode_text(path.read_bytes(), encoding)
     # Collapse runs of blanks into one tab so Arrow's CSV reader can take the file; line count
     # and order are unchanged, so line numbers stay right.
     text = re.sub(r"[ \t]+", "\t", re.sub(r"(?m)^[ \t]+|[ \t]+$", "", text))
+    names = None
+    if cdnow:
+        text, names = _cdnow_layout(text)
     return _parse_delimited(text, delimiter="\t", names=names)
+
+
+def _cdnow_layout(text: str) -> tuple[str, tuple[str, ...]]:
+    """The CDNOW file's columns (the sample's five or the master's four, by its first data
+    line) and its text with a header line, if any, blanked (so line numbers stay right)."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return text, CDNOW_NAMES
+    if not re.fullmatch(r"[-+.\d\t\r]+", lines[first]):
+        lines[first] = ""  # a header: the columns are known by position
+        text = "\n".join(lines)
+    data = next((line for line in lines if line.strip()), "")
+    fields = len(data.rstrip("\r").split("\t"))
+    return text, CDNOW_MASTER_NAMES if fields == len(CDNOW_MASTER_NAMES) else CDNOW_NAMES
 
 
 def _parse_delimited(text: str, *, delimiter: str, names):
