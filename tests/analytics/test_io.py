@@ -146,3 +146,13 @@ def test_other_tables_and_write_round_trip(tmp_path):
         out = io.write_table(t, tmp_path / f"out.{ext}")
         back = io.read_table(out, "receivables")
         assert back.to_pylist() == t.to_pylist()
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_a_semicolon_tab_or_bar_separated_file(tmp_path, sep):
+    path = _write(
+        tmp_path,
+        f"customer_id{sep}date{sep}amount\nA{sep}2024-01-05{sep}10.5\n",
+    )
+    t = io.read_transactions(path)
+    assert t["customer_id"].to_pylist() == ["A"] and t["amount"].to_pylist() == [10.5]

@@ -438,7 +438,16 @@ def _blank_aware_lines(text: str, *, header: bool, skip: set[int]):
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str):
     text = decode_text(path.read_bytes(), encoding)
-    return _parse_delimited(text, delimiter=delimiter, names=None)
+    return _parse_delimited(text, delimiter=_delimiter(text, delimiter), names=None)
+
+
+def _delimiter(text: str, default: str) -> str:
+    """The header's separator: ``default`` unless the header has none of it but a semicolon
+    (a European spreadsheet's "CSV"), a tab or a bar."""
+    header = text[: text.find("\n")] if "\n" in text else text
+    if default in header:
+        return default
+    return next((d for d in (";", "\t", "|") if d in header), default)
 
 
 def _read_whitespace(path: Path, encoding: str | None, *, cdnow: bool):
