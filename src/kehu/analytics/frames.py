@@ -35,7 +35,11 @@ def read_frame(path: Path) -> tuple[pd.DataFrame, Callable[[int], str]]:
             if not text.strip():
                 raise InputError(f"{path}: the file is empty")
             frame = pd.read_csv(
-                StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False
+                StringIO(text),
+                sep=io.header_delimiter(text),
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=False,
             )
             where = namer("line", 2)
     except InputError:

@@ -438,10 +438,10 @@ def _blank_aware_lines(text: str, *, header: bool, skip: set[int]):
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str):
     text = decode_text(path.read_bytes(), encoding)
-    return _parse_delimited(text, delimiter=_delimiter(text, delimiter), names=None)
+    return _parse_delimited(text, delimiter=header_delimiter(text, delimiter), names=None)
 
 
-def _delimiter(text: str, default: str) -> str:
+def header_delimiter(text: str, default: str = ",") -> str:
     """The header's separator: ``default`` unless the header has none of it but a semicolon
     (a European spreadsheet's "CSV"), a tab or a bar."""
     header = text[: text.find("\n")] if "\n" in text else text
