@@ -313,6 +313,10 @@ def _activity_phrase(group: str, f: dict[str, float], words: dict[str, str], win
         if np.isfinite(f["p_alive"]) and f["p_alive"] < 0.5:
             return words["alive"].format(pct=whole(100 * f["p_alive"]))
         return words["expected"].format(count=_few(float(f["expected"])), window=window)
-    if group == "tenure":
+    if group == "season" and np.isfinite(f["season"]):
+        if f["season"] == 0:
+            return words["season_none"].format(window=window)
+        return words["season"].format(count=whole(f["season"]), window=window)
+    if group in ("tenure", "season"):  # no season yet: a customer for less than a year
         return words["tenure"].format(days=whole(f["tenure"]))
     return words["monetary"].format(value=R.number(round(float(f["avg_spend"]), 2)))

@@ -22,6 +22,10 @@ Features (days unless said otherwise):
 ``gap_cv``            the spread of the customer's gaps (standard deviation / mean): a
                       clockwork buyer's silence means more than an erratic one's
 ``max_gap``           the longest gap so far; ``over_max`` = days_since_last / max_gap
+``season``            purchase days in the same window one year earlier, (cut-off - 365,
+                      cut-off - 365 + window]: a seasonal buyer (the Christmas order, the
+                      spring restock) is quiet most of the year and due again now (NaN when
+                      the customer's first purchase came after that window)
 ``p_alive``, ``expected``, ``p_none``  BG/NBD (Fader, Hardie & Lee 2005) fitted on this
                       cut-off's own data: P(alive), expected purchases in the window, and
                       P(no purchase in the window) = 1 - P(alive) + P(alive) ((alpha+T) /
@@ -61,6 +65,7 @@ FEATURES = (
     "gap_cv",
     "max_gap",
     "over_max",
+    "season",
 )
 
 # Which reason each feature speaks to (see reasons.PHRASES).
@@ -87,6 +92,7 @@ GROUPS = {
     "gap_cv": "overdue",
     "max_gap": "overdue",
     "over_max": "overdue",
+    "season": "season",
 }
 GROUP_NAMES = tuple(dict.fromkeys(GROUPS.values()))
 
@@ -108,6 +114,7 @@ MONOTONE = {
     "p_alive": -1,
     "expected": -1,
     "p_none": 1,
+    "season": -1,
 }
 
 
@@ -141,6 +148,9 @@ def facts(tx: ir.Table, *, as_of_day: int, window_days: int) -> ir.Table:
         n180=(daily.day > as_of_day - 180).ifelse(1, 0).sum(),
         n365=year.ifelse(1, 0).sum(),
         spend_recent=recent.ifelse(daily.amount, zero).sum(),
+        season=((daily.day > as_of_day - 365) & (daily.day <= as_of_day - 365 + window_days))
+        .ifelse(1, 0)
+        .sum(),
     )
     # Gaps between consecutive purchase days; sums of integer squares, so exact on any engine.
     ordered = ibis.window(group_by="customer_id", order_by="day")
@@ -197,6 +207,8 @@ def derive(table: pa.Table, *, as_of_day: int, window_days: int) -> dict[str, np
         "n180": _np(table, "n180"),
         "n365": _np(table, "n365"),
         "spend_recent": _np(table, "spend_recent") / SCALE,
+        # Not yet a customer at the end of last year's window: no season to speak of.
+        "season": np.where(first <= as_of_day - 365 + window_days, _np(table, "season"), np.nan),
     }
     out.update(_gap_spread(table, x, mean_gap, days_since))
     out.update(bgnbd(x, last - first, as_of_day - first, window_days))

@@ -43,6 +43,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "alive": "probably inactive (P(alive) {pct} %)",
         "expected": "expected to buy only {count} time(s) in the next {window} days",
         "tenure": "customer for {days} days",
+        "season": "{count} purchase(s) in the same {window} days last year",
+        "season_none": "no purchase in the same {window} days last year",
         "monetary": "average spend {value} per purchase",
     },
     "zh-Hans": {
@@ -63,6 +65,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "alive": "可能已不活跃（仍活跃概率 {pct} %）",
         "expected": "预计未来 {window} 天仅购买 {count} 次",
         "tenure": "成为客户 {days} 天",
+        "season": "去年同期 {window} 天内购买 {count} 次",
+        "season_none": "去年同期 {window} 天内没有购买",
         "monetary": "平均每次消费 {value}",
     },
 }
