@@ -63,6 +63,7 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
@@ -377,7 +378,7 @@ class ChurnClassifier:
 
     def predict_proba_matrix(self, X: np.ndarray) -> np.ndarray:
         a, b = self.platt_
-        return 1.0 / (1.0 + np.exp(-(a * self.raw_score(X) + b)))
+        return expit(a * self.raw_score(X) + b)  # no overflow for a very sure score
 
     def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
         """P(churn) per row of ``frame`` (which must hold every feature column)."""
