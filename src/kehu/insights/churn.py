@@ -41,7 +41,7 @@ from lightgbm.basic import LightGBMError
 from kehu.analytics import engines as E
 from kehu.analytics.churn import features as AF
 from kehu.analytics.churn import reasons as R
-from kehu.analytics.churn.activity import ActivityModel
+from kehu.analytics.churn.activity import ActivityModel, few_purchases
 from kehu.analytics.churn.contractual import ChurnClassifier
 from kehu.analytics.churn.tabular import ColumnSpec
 from kehu.insights import churn_data as D
@@ -132,9 +132,14 @@ def activity_reason(group: str, f: dict[str, float], window: int) -> dict[str, A
     if group == "alive":
         if math.isfinite(f["p_alive"]) and f["p_alive"] < 0.5:
             return {"code": "alive", "params": {"pct": whole(100 * f["p_alive"])}}
-        count = round(float(f["expected"]), 1) if math.isfinite(f["expected"]) else None
+        # Three decimals kept: the words show 0.35 or <0.01 (activity.few_purchases).
+        count = round(float(f["expected"]), 3) if math.isfinite(f["expected"]) else None
         return {"code": "expected", "params": {"count": count, "window": window}}
-    if group == "tenure":
+    if group == "season" and math.isfinite(f["season"]):
+        if f["season"] == 0:
+            return {"code": "season_none", "params": {"window": window}}
+        return {"code": "season", "params": {"count": whole(f["season"]), "window": window}}
+    if group in ("tenure", "season"):  # no season yet: a customer for less than a year
         return {"code": "tenure", "params": {"days": whole(f["tenure"])}}
     avg = float(f["avg_spend"])
     return {"code": "monetary", "params": {"value": round(avg, 2) if math.isfinite(avg) else None}}
@@ -180,6 +185,8 @@ def reason_words(reasons: Sequence[dict[str, Any]] | None, lang: str | None = No
                     out.append(known[R.LANGUAGES.index(lang)])
                     continue
         text = {k: v if isinstance(v, str) else _number(v) for k, v in params.items()}
+        if code == "expected" and isinstance(params.get("count"), int | float):
+            text["count"] = few_purchases(float(params["count"]))
         try:
             out.append(words[code].format(**text))
         except (KeyError, IndexError):

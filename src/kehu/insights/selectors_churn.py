@@ -57,6 +57,8 @@ REASON_LABELS: dict[str, Any] = {
     "alive": _("Probably inactive"),
     "expected": _("Few purchases expected"),
     "tenure": _("Length of the relationship"),
+    "season": _("Bought at this time last year"),
+    "season_none": _("Not bought at this time last year"),
     "monetary": _("Spend per purchase"),
     "category": _("Contract or plan"),
     "yes": _("Contract or plan option"),

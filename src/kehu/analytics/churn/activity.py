@@ -278,7 +278,7 @@ class ActivityModel:
         return R.top_reasons(contrib, probs, self.base_rate_, describe, k=k)
 
 
-def _few(count: float) -> str:
+def few_purchases(count: float) -> str:
     """An expected number of purchases as a reader takes it in: 2.4, 0.35, <0.01 (rounded to
     one decimal a one-time buyer's 0.009 would read "only 0 times")."""
     if count >= 0.95:
@@ -312,7 +312,7 @@ def _activity_phrase(group: str, f: dict[str, float], words: dict[str, str], win
     if group == "alive":
         if np.isfinite(f["p_alive"]) and f["p_alive"] < 0.5:
             return words["alive"].format(pct=whole(100 * f["p_alive"]))
-        return words["expected"].format(count=_few(float(f["expected"])), window=window)
+        return words["expected"].format(count=few_purchases(float(f["expected"])), window=window)
     if group == "season" and np.isfinite(f["season"]):
         if f["season"] == 0:
             return words["season_none"].format(window=window)
