@@ -215,6 +215,7 @@ def contractual_accuracy(n_jobs: int, seeds: tuple[int, ...] = (1, 2, 3)) -> lis
         for key in ("model", "baseline", "lightgbm_tuned", "lightgbm_default"):
             row[key] = round(report[key]["auc"], 4)
         row["blend"] = report["blend"]
+        row["blend_with"] = report.get("blend_with", "trees")
         print(row, flush=True)
         rows.append(row)
     return rows
