@@ -41,7 +41,7 @@ from lightgbm.basic import LightGBMError
 from kehu.analytics import engines as E
 from kehu.analytics.churn import features as AF
 from kehu.analytics.churn import reasons as R
-from kehu.analytics.churn.activity import ActivityModel, few_purchases
+from kehu.analytics.churn.activity import ActivityModel, few_purchases, purchases
 from kehu.analytics.churn.contractual import ChurnClassifier
 from kehu.analytics.churn.tabular import ColumnSpec
 from kehu.insights import churn_data as D
@@ -251,8 +251,9 @@ def activity_features(
     model: ActivityModel, transactions: pa.Table, *, as_of: dt.date
 ) -> tuple[list[str], dict[str, np.ndarray]]:
     """(customer ids, features) as of ``as_of`` for a stored activity model: only purchases
-    on or before ``as_of`` are read."""
-    known = transactions.filter(pc.less_equal(transactions["date"], pa.scalar(as_of)))
+    on or before ``as_of`` are read, and of them the purchases (``activity.purchases``)."""
+    bought = purchases(transactions)
+    known = bought.filter(pc.less_equal(bought["date"], pa.scalar(as_of)))
     if known.num_rows == 0:
         return [], {}
     prepared = E.prepare({"transactions": known})
@@ -375,8 +376,16 @@ def _score_activity(
     scores: _Scores, record, transactions: pa.Table, *, as_of: dt.date, horizon_days: int
 ) -> dict[str, Any]:
     """Activity scores; returns what was used, for the run summary."""
+    skipped: dict[str, Any] = {}
     if record is not None:
-        model = activity_from_bytes(bytes(record.payload))
+        try:
+            model = activity_from_bytes(bytes(record.payload))
+        except ValueError as exc:
+            # A live model of an older Kehu (other features): scoring goes on with a model
+            # fitted tonight, as with no live model, and the summary says to train again.
+            skipped = {"skipped_model_id": record.pk, "skipped_because": str(exc)}
+            record = None
+    if record is not None:
         ids, feats = activity_features(model, transactions, as_of=as_of)
         info: dict[str, Any] = {"source": "live", "model_id": record.pk}
         if not ids:
@@ -392,6 +401,7 @@ def _score_activity(
         prob = table["churn_probability"].to_numpy()
         info = {
             "source": "fitted",
+            **skipped,
             "window_days": model.window_days_,
             "validation_auc": model.validation_.get("model_auc"),
             "bgnbd_auc": model.validation_.get("bgnbd_expected_auc"),
