@@ -1,6 +1,6 @@
 """A live activity model trained by an older Kehu (with other features) does not stop the
 nightly scoring or drop it to the BG/NBD floor: the run fits tonight's model, as with no live
-model, and its summary names the model to train again."""
+model, and its summary names the model to train again; the models page says so beside it."""
 
 from __future__ import annotations
 
@@ -61,3 +61,51 @@ def test_the_run_fits_tonight_and_says_which_model_to_train_again(org):
     assert activity["skipped_model_id"] == old.pk
     assert "other features" in activity["skipped_because"]
     assert run.summary["churn"]["scored"] == len(buyers.buyers)
+
+
+def test_the_models_page_says_the_live_model_is_outdated(org, client):
+    from tests.conftest import login
+
+    ChurnModel.objects.create(
+        kind="activity",
+        status="live",
+        trained_at=timezone.now(),
+        as_of=AS_OF,
+        training_rows=100,
+        positive_rate=0.5,
+        metrics={},
+        payload=older_model_payload(),
+    )
+    login(client, org.root)
+    page = client.get("/insights/churn/models/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'id="outdated-activity"' in page and "earlier set of features" in page
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/insights/churn/models/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "此模型是用旧版特征训练的" in page
+
+
+def test_a_current_model_carries_no_notice(org, client):
+    from kehu.analytics.churn import features as AF
+    from tests.conftest import login
+
+    payload = older_model_payload()
+    with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+        meta = json.loads(zf.read("meta.json"))
+    meta["features"] = list(AF.FEATURES)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("meta.json", json.dumps(meta))
+        zf.writestr("model.txt", "tree\n")
+    ChurnModel.objects.create(
+        kind="activity",
+        status="live",
+        trained_at=timezone.now(),
+        as_of=AS_OF,
+        training_rows=100,
+        positive_rate=0.5,
+        metrics={},
+        payload=buffer.getvalue(),
+    )
+    login(client, org.root)
+    page = client.get("/insights/churn/models/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "outdated-activity" not in page

@@ -227,9 +227,7 @@ def activity_to_bytes(model: ActivityModel) -> bytes:
     return buffer.getvalue()
 
 
-def activity_from_bytes(data: bytes) -> ActivityModel:
-    import lightgbm as lgb
-
+def _activity_meta(data: bytes) -> tuple[dict[str, Any], str]:
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
         meta = json.loads(zf.read("meta.json"))
         text = zf.read("model.txt").decode("utf-8")
@@ -237,6 +235,23 @@ def activity_from_bytes(data: bytes) -> ActivityModel:
         raise ValueError("not a Kehu activity churn model of a known version")
     if list(meta["features"]) != list(AF.FEATURES):
         raise ValueError("the stored activity model uses other features: train it again")
+    return meta, text
+
+
+def activity_model_outdated(data: bytes) -> bool:
+    """Was this stored activity model written for other features (or another format) than
+    this Kehu computes, so that the nightly run fits its own until it is trained again?"""
+    try:
+        _activity_meta(data)
+    except (ValueError, KeyError, zipfile.BadZipFile):
+        return True
+    return False
+
+
+def activity_from_bytes(data: bytes) -> ActivityModel:
+    import lightgbm as lgb
+
+    meta, text = _activity_meta(data)
     model = ActivityModel(n_jobs=1)
     model.horizon_days_ = int(meta["horizon_days"])
     model.window_days_ = int(meta["window_days"])

@@ -16,6 +16,7 @@ from django.shortcuts import render
 
 from kehu.core import permissions
 from kehu.core.permissions import Action
+from kehu.insights.churn import activity_model_outdated
 from kehu.insights.models import ChurnBacktest, ChurnModel, ChurnModelKind
 
 RECENT = 20
@@ -49,7 +50,11 @@ def churn_models(request: HttpRequest) -> HttpResponse:
                 .order_by("-trained_at")
                 .first()
             )
-        live.append({"kind": kind, "label": label, "model": current})
+        outdated = False
+        if current is not None and kind == ChurnModelKind.ACTIVITY:
+            payload = ChurnModel.objects.values_list("payload", flat=True).get(pk=current.pk)
+            outdated = activity_model_outdated(bytes(payload))
+        live.append({"kind": kind, "label": label, "model": current, "outdated": outdated})
         if current is not None:
             current.figures = _figures(current)  # type: ignore[attr-defined]
     return render(
