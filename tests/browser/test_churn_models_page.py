@@ -1,5 +1,6 @@
 """The churn models page in a real browser, in Chinese, on a desktop and on a 390 px phone:
-the live model's figures and its backtest table are readable and nothing runs off the side."""
+the live model's figures and its backtest table are readable, a live activity model of an
+older feature set is marked as such, and nothing runs off the side."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def _models():
             calibration=[{"n": 145, "predicted": p / 10, "observed": p / 11} for p in range(10)],
         )  # fmt: skip
     ChurnModel.objects.create(
+        kind="activity", status="live", trained_at=timezone.now(), as_of=dt.date(2025, 5, 31),
+        training_rows=1480, positive_rate=0.41,
+        metrics={"model": {"auc": 0.7412}, "baseline": {"auc": 0.7301}},
+        payload=b"",  # not a model this Kehu can read: outdated
+    )  # fmt: skip
+    ChurnModel.objects.create(
         kind="activity", status="refused", trained_at=timezone.now(), as_of=dt.date(2025, 6, 30),
         refusal="held-out AUC 0.6614 is below BG/NBD (the baseline)'s 0.7018",
         metrics={"model": {"auc": 0.6614}, "baseline": {"auc": 0.7018}}, payload=b"",
@@ -53,6 +60,7 @@ def test_models_page_in_chinese(browser, live_server, org, width, name):
     assert page.locator("#live-contractual").get_by_text("回测").count() >= 1
     assert "0.992" in page.locator("#live-contractual").inner_text()
     assert "BG/NBD" in page.locator("#refused").inner_text()
+    assert "旧版特征" in page.locator("#outdated-activity").inner_text()
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, overflow
     SHOTS.mkdir(parents=True, exist_ok=True)
