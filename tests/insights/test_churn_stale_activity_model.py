@@ -12,8 +12,10 @@ import zipfile
 import pytest
 from django.utils import timezone
 
+from kehu.analytics.churn import features as AF
 from kehu.insights import services
 from kehu.insights.models import ChurnModel
+from tests.conftest import login
 
 from .churn_support import make_buyers
 from .conftest import AS_OF
@@ -21,9 +23,8 @@ from .conftest import AS_OF
 pytestmark = pytest.mark.django_db
 
 
-def older_model_payload() -> bytes:
-    """A model file as written before the season feature: one feature fewer."""
-    from kehu.analytics.churn import features as AF
+def model_payload(features: list[str]) -> bytes:
+    """A stored activity model file written for ``features`` (its trees are never built)."""
     from kehu.insights.churn import ACTIVITY_FORMAT, ACTIVITY_VERSION
 
     meta = {
@@ -34,7 +35,7 @@ def older_model_payload() -> bytes:
         "n_rounds": 10,
         "platt": [1.0, 0.0],
         "base_rate": 0.5,
-        "features": [f for f in AF.FEATURES if f != "season"],
+        "features": features,
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
@@ -43,18 +44,27 @@ def older_model_payload() -> bytes:
     return buffer.getvalue()
 
 
-def test_the_run_fits_tonight_and_says_which_model_to_train_again(org):
-    buyers = make_buyers(org)
-    old = ChurnModel.objects.create(
+def older_model_payload() -> bytes:
+    """A model file as written before the season feature: one feature fewer."""
+    return model_payload([f for f in AF.FEATURES if f != "season"])
+
+
+def live_activity_model(payload: bytes, as_of: dt.date = AS_OF) -> ChurnModel:
+    return ChurnModel.objects.create(
         kind="activity",
         status="live",
         trained_at=timezone.now(),
-        as_of=AS_OF - dt.timedelta(days=30),
+        as_of=as_of,
         training_rows=100,
         positive_rate=0.5,
         metrics={},
-        payload=older_model_payload(),
+        payload=payload,
     )
+
+
+def test_the_run_fits_tonight_and_says_which_model_to_train_again(org):
+    buyers = make_buyers(org)
+    old = live_activity_model(older_model_payload(), AS_OF - dt.timedelta(days=30))
     run = services.analytics_run(as_of=AS_OF)
     activity = run.summary["churn"]["activity"]
     assert activity["source"] in ("fitted", "bgnbd")  # not the 1 - P(alive) floor
@@ -64,18 +74,7 @@ def test_the_run_fits_tonight_and_says_which_model_to_train_again(org):
 
 
 def test_the_models_page_says_the_live_model_is_outdated(org, client):
-    from tests.conftest import login
-
-    ChurnModel.objects.create(
-        kind="activity",
-        status="live",
-        trained_at=timezone.now(),
-        as_of=AS_OF,
-        training_rows=100,
-        positive_rate=0.5,
-        metrics={},
-        payload=older_model_payload(),
-    )
+    live_activity_model(older_model_payload())
     login(client, org.root)
     page = client.get("/insights/churn/models/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'id="outdated-activity"' in page and "earlier set of features" in page
@@ -85,27 +84,7 @@ def test_the_models_page_says_the_live_model_is_outdated(org, client):
 
 
 def test_a_current_model_carries_no_notice(org, client):
-    from kehu.analytics.churn import features as AF
-    from tests.conftest import login
-
-    payload = older_model_payload()
-    with zipfile.ZipFile(io.BytesIO(payload)) as zf:
-        meta = json.loads(zf.read("meta.json"))
-    meta["features"] = list(AF.FEATURES)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr("meta.json", json.dumps(meta))
-        zf.writestr("model.txt", "tree\n")
-    ChurnModel.objects.create(
-        kind="activity",
-        status="live",
-        trained_at=timezone.now(),
-        as_of=AS_OF,
-        training_rows=100,
-        positive_rate=0.5,
-        metrics={},
-        payload=buffer.getvalue(),
-    )
+    live_activity_model(model_payload(list(AF.FEATURES)))
     login(client, org.root)
     page = client.get("/insights/churn/models/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "outdated-activity" not in page
